@@ -1,0 +1,2 @@
+package io.agentwatch;
+public final class App { public static void main(String[] a) {} }

@@ -1,0 +1,24 @@
+package io.agentwatch.topology;
+
+import java.util.List;
+
+/**
+ * Default topic names. They are public API: producers, the credential broker and dashboards
+ * depend on them. Each can be overridden in config ({@code topic.tool-calls} and so on); code
+ * reads the effective names from {@code AgentwatchConfig}, never these constants directly.
+ */
+public final class Topics {
+    public static final String TOOL_CALLS = "agent.tool-calls";
+    public static final String TOKEN_ISSUANCES = "agent.token-issuances";
+    public static final String TOKEN_REVOCATIONS = "agent.token-revocations";
+    public static final String FINDINGS = "agent.findings";
+    public static final String REVOKE_COMMANDS = "agent.revoke-commands";
+    public static final String TOKEN_INDEX = "agent.token-index";
+    public static final String DLQ = "agent.telemetry.dlq";
+
+    /** The three inputs, keyed by agent id; they must be co-partitioned. */
+    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS);
+
+    private Topics() {
+    }
+}
