@@ -1,0 +1,39 @@
+package io.agentwatch.trace;
+
+import io.agentwatch.avro.TokenIssued;
+import io.agentwatch.avro.TokenRevoked;
+import io.agentwatch.avro.ToolCall;
+import java.time.Instant;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * One line of a JSON Lines trace: a ToolCall, TokenIssued or TokenRevoked, with the optional
+ * ground-truth label ("attack" or "benign") used to score precision and recall.
+ */
+public record TraceEvent(SpecificRecord event, String label) {
+
+    public String agentId() {
+        if (event instanceof ToolCall c) {
+            return c.getAgentId();
+        } else if (event instanceof TokenIssued t) {
+            return t.getAgentId();
+        }
+        return ((TokenRevoked) event).getAgentId();
+    }
+
+    /** The event time: occurred_at, issued_at or revoked_at. */
+    public Instant time() {
+        return eventTime(event);
+    }
+
+    public static Instant eventTime(SpecificRecord event) {
+        if (event instanceof ToolCall c) {
+            return c.getOccurredAt();
+        } else if (event instanceof TokenIssued t) {
+            return t.getIssuedAt();
+        } else if (event instanceof TokenRevoked r) {
+            return r.getRevokedAt();
+        }
+        throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
+    }
+}
