@@ -1,0 +1,175 @@
+package io.agentwatch.config;
+
+import io.agentwatch.avro.Action;
+import io.agentwatch.avro.Severity;
+import io.agentwatch.topology.Topics;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The one typed, documented configuration of agentwatch, in Kafka's ConfigDef style (name,
+ * type, default, validator, doc). Keys starting with {@code kafka.} are passed through, without
+ * the prefix, to Kafka Streams and its clients (bootstrap servers, security, tuning); agentwatch
+ * only sets safe defaults for them (exactly_once_v2, an explicit state dir). Keys starting
+ * with {@code schema.registry.} and the key {@code value.serde.class} go to the Avro serde.
+ * Sources, later wins: defaults, the config file, environment variables {@code AGENTWATCH_*}
+ * (see {@link ConfigLoader}), command-line overrides.
+ */
+public final class AgentwatchConfig extends AbstractConfig {
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final String TOPIC_TOOL_CALLS = "topic.tool.calls";
+    public static final String TOPIC_TOKEN_ISSUANCES = "topic.token.issuances";
+    public static final String TOPIC_TOKEN_REVOCATIONS = "topic.token.revocations";
+    public static final String TOPIC_FINDINGS = "topic.findings";
+    public static final String TOPIC_REVOKE_COMMANDS = "topic.revoke.commands";
+    public static final String TOPIC_TOKEN_INDEX = "topic.token.index";
+    public static final String TOPIC_DLQ = "topic.dlq";
+
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    public static final String CATALOG_FILE = "catalog.file";
+    public static final String SUPPRESSIONS_FILE = "suppressions.file";
+
+    public static final String BASELINE_MIN_EVENTS = "baseline.min.events";
+    public static final String BASELINE_MIN_DAYS = "baseline.min.days";
+    public static final String BASELINE_HALF_LIFE = "baseline.half.life";
+    public static final String BASELINE_MAX_VALUES = "baseline.max.values";
+    public static final String SESSION_IDLE_TIMEOUT = "session.idle.timeout";
+    public static final String TOKEN_EXPIRY_LEEWAY = "token.expiry.leeway";
+    public static final String STATE_RETENTION = "state.retention";
+    public static final String MAX_FUTURE_SKEW = "event.max.future.skew";
+    public static final String PUNCTUATE_INTERVAL = "punctuate.interval";
+    public static final String DRIFT_THRESHOLD_BITS = "drift.surprisal.threshold.bits";
+    public static final String DRIFT_SESSION_SCORE = "drift.session.score";
+    public static final String CHAIN_BOUNDARY_LIMIT = "chain.boundary.limit";
+    public static final String CHAIN_BOUNDARY_WINDOW = "chain.boundary.window";
+    public static final String RATE_WINDOW = "rate.window";
+    public static final String RATE_FACTOR = "rate.factor";
+    public static final String RATE_MIN_CALLS = "rate.min.calls";
+    public static final String PROBING_DENIED_LIMIT = "probing.denied.limit";
+    public static final String PROBING_WINDOW = "probing.window";
+
+    public static final String RESPONSE_DRY_RUN = "response.dry.run";
+    public static final String RESPONSE_ALERT_MIN_SEVERITY = "response.alert.min.severity";
+    public static final String RESPONSE_REVOKE_MIN_SEVERITY = "response.revoke.min.severity";
+    public static final String RESPONSE_REVOKE_SESSION_RISK = "response.revoke.session.risk";
+    public static final String RESPONSE_REVOKE_AGENT_RULES = "response.revoke.agent.rules";
+    public static final String RESPONSE_READONLY_MAX_ACTION = "response.tier.readonly.max.action";
+    public static final String RESPONSE_CRITICAL_MIN_ACTION = "response.tier.critical.min.action";
+    public static final String RESPONSE_COMMAND_TTL = "response.command.ttl";
+    public static final String RESPONSE_CONFIRM_TIMEOUT = "response.confirm.timeout";
+    public static final String RESPONSE_SIGNING_KEY = "response.signing.key";
+
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_BIND = "http.bind";
+    public static final String ADMIN_TOKEN = "admin.token";
+    public static final String LOG_FORMAT = "log.format";
+
+    private static final String[] SEVERITIES = Arrays.stream(Severity.values()).map(Enum::name).toArray(String[]::new);
+    private static final String[] ACTIONS = Arrays.stream(Action.values()).map(Enum::name).toArray(String[]::new);
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(TOPIC_TOOL_CALLS, Type.STRING, Topics.TOOL_CALLS, Importance.MEDIUM, "Input topic of ToolCall events, keyed by agent id.")
+            .define(TOPIC_TOKEN_ISSUANCES, Type.STRING, Topics.TOKEN_ISSUANCES, Importance.MEDIUM, "Input topic of TokenIssued events, keyed by agent id; co-partitioned with the tool calls.")
+            .define(TOPIC_TOKEN_REVOCATIONS, Type.STRING, Topics.TOKEN_REVOCATIONS, Importance.MEDIUM, "Input topic of TokenRevoked events, keyed by agent id; co-partitioned with the tool calls.")
+            .define(TOPIC_FINDINGS, Type.STRING, Topics.FINDINGS, Importance.MEDIUM, "Output topic of Finding records for analysts.")
+            .define(TOPIC_REVOKE_COMMANDS, Type.STRING, Topics.REVOKE_COMMANDS, Importance.MEDIUM, "Output topic of RevokeCommand records for the credential broker.")
+            .define(TOPIC_TOKEN_INDEX, Type.STRING, Topics.TOKEN_INDEX, Importance.LOW, "Compacted topic of tokens keyed by token id (read back as a GlobalKTable for cross-agent checks).")
+            .define(TOPIC_DLQ, Type.STRING, Topics.DLQ, Importance.MEDIUM, "Dead-letter topic: records that cannot be decoded or fail validation, with the reason in headers.")
+            .define(SCHEMA_REGISTRY_URL, Type.STRING, "mock://agentwatch", Importance.HIGH, "Confluent-compatible schema registry URL(s), comma-separated; mock://NAME is an in-memory registry for tests and the demo.")
+            .define(CATALOG_FILE, Type.STRING, "", Importance.MEDIUM, "Tool catalog (YAML or JSON) giving defaults for operation, boundary, sensitivity, scope and flags by tool name or glob. Empty: the built-in catalog of common tools.")
+            .define(SUPPRESSIONS_FILE, Type.STRING, "", Importance.MEDIUM, "Suppression rules (YAML or JSON) for known false positives; reloadable at run time through the admin endpoint. Empty: none.")
+            .define(BASELINE_MIN_EVENTS, Type.INT, 100, Range.atLeast(1), Importance.HIGH, "Clean tool calls an agent's baseline must have learned before it is ACTIVE and the statistical detectors act.")
+            .define(BASELINE_MIN_DAYS, Type.INT, 3, Range.between(1, 60), Importance.HIGH, "Distinct days (UTC) those clean calls must span before the baseline is ACTIVE.")
+            .define(BASELINE_HALF_LIFE, Type.STRING, "14d", Durations.positive(), Importance.MEDIUM, "Half-life of the decayed counts in a baseline (stream time): behaviour not repeated fades away.")
+            .define(BASELINE_MAX_VALUES, Type.INT, 256, Range.between(8, 100_000), Importance.MEDIUM, "Most values kept per grain (tools, targets, ...) per agent; the least recently seen are dropped, so state stays bounded.")
+            .define(SESSION_IDLE_TIMEOUT, Type.STRING, "30m", Durations.positive(), Importance.MEDIUM, "A session with no call for this long (stream time) has ended; if it raised nothing HIGH or CRITICAL, the baseline learns from it.")
+            .define(TOKEN_EXPIRY_LEEWAY, Type.STRING, "30s", Importance.LOW, "Clock leeway when judging a call against a token's expiry.")
+            .define(STATE_RETENTION, Type.STRING, "1h", Durations.positive(), Importance.LOW, "How long expired or revoked tokens are kept before they are purged (grace for late calls).")
+            .define(MAX_FUTURE_SKEW, Type.STRING, "1h", Durations.positive(), Importance.MEDIUM, "Records stamped further than this ahead of the wall clock (replay: of the trace's stream time) go to the DLQ, so one bad clock cannot expire every token of a partition.")
+            .define(PUNCTUATE_INTERVAL, Type.STRING, "1m", Durations.positive(), Importance.LOW, "Stream-time interval of the sweep that closes idle sessions, purges tokens and checks unconfirmed revocations.")
+            .define(DRIFT_THRESHOLD_BITS, Type.DOUBLE, 4.0, Range.between(0.5, 64), Importance.HIGH, "Surprisal (bits, -log2 probability) at or above which a value is UNSEEN/RARE enough to report. 4 bits = probability 1/16 given the agent's history.")
+            .define(DRIFT_SESSION_SCORE, Type.DOUBLE, 12.0, Range.atLeast(1), Importance.MEDIUM, "Accumulated weighted surprisal in one session that raises a session-level drift finding (several mildly rare actions add up).")
+            .define(CHAIN_BOUNDARY_LIMIT, Type.INT, 4, Range.atLeast(2), Importance.MEDIUM, "A session touching more distinct boundaries than this (and more than its baseline's usual) within chain.boundary.window is flagged.")
+            .define(CHAIN_BOUNDARY_WINDOW, Type.STRING, "10m", Durations.positive(), Importance.LOW, "Window for chain.boundary.limit.")
+            .define(RATE_WINDOW, Type.STRING, "5m", Durations.positive(), Importance.LOW, "Window in which a session's calls are counted for the rate detector.")
+            .define(RATE_FACTOR, Type.DOUBLE, 4.0, Range.atLeast(1.5), Importance.MEDIUM, "A window is anomalous when its calls exceed this multiple of the agent's usual (EWMA) and 6 robust deviations.")
+            .define(RATE_MIN_CALLS, Type.INT, 60, Range.atLeast(1), Importance.LOW, "Fewest calls in a window before the rate detector may fire.")
+            .define(PROBING_DENIED_LIMIT, Type.INT, 5, Range.atLeast(2), Importance.MEDIUM, "DENIED calls in one session within probing.window that count as probing.")
+            .define(PROBING_WINDOW, Type.STRING, "10m", Durations.positive(), Importance.LOW, "Window for probing.denied.limit.")
+            .define(RESPONSE_DRY_RUN, Type.BOOLEAN, false, Importance.HIGH, "Findings only: decide actions but publish no revoke command.")
+            .define(RESPONSE_ALERT_MIN_SEVERITY, Type.STRING, "MEDIUM", ValidString.in(SEVERITIES), Importance.MEDIUM, "Lowest severity whose finding is an ALERT (below: action NONE, context only).")
+            .define(RESPONSE_REVOKE_MIN_SEVERITY, Type.STRING, "HIGH", ValidString.in(SEVERITIES), Importance.HIGH, "Lowest severity that revokes (the token for a credential violation, the session otherwise).")
+            .define(RESPONSE_REVOKE_SESSION_RISK, Type.INT, 80, Range.between(1, 1000), Importance.MEDIUM, "Accumulated session risk that revokes the session whatever the severity of the last finding.")
+            .define(RESPONSE_REVOKE_AGENT_RULES, Type.LIST, List.of("token.foreign"), Importance.MEDIUM, "Rules whose HIGH+ findings revoke every token of the agent (the agent itself is compromised, e.g. it presents another agent's token).")
+            .define(RESPONSE_READONLY_MAX_ACTION, Type.STRING, "REVOKE_TOKEN", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for low-risk calls (READ of PUBLIC/INTERNAL data): the strongest action they may trigger.")
+            .define(RESPONSE_CRITICAL_MIN_ACTION, Type.STRING, "REVOKE_SESSION", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for high-impact calls (WRITE/DELETE/EXECUTE/DELEGATE on RESTRICTED data, or catalog 'financial' tools): a revoke is at least this wide.")
+            .define(RESPONSE_COMMAND_TTL, Type.STRING, "1h", Durations.positive(), Importance.LOW, "A revoke command's expires_at is the latest expiry of the tokens it covers, or issued_at + this when none is known.")
+            .define(RESPONSE_CONFIRM_TIMEOUT, Type.STRING, "2m", Durations.positive(), Importance.MEDIUM, "A revoke command whose tokens are not reported revoked (TokenRevoked) within this stream time raises a RESPONSE finding.")
+            .define(RESPONSE_SIGNING_KEY, Type.PASSWORD, null, Importance.MEDIUM, "Key for the HMAC-SHA256 signature of revoke commands; unset: unsigned.")
+            .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM, "Port of /metrics, /health, /ready and /agents/{id}; 0 picks a free port.")
+            .define(HTTP_BIND, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP server binds to; loopback unless you set it.")
+            .define(ADMIN_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); unset: admin calls are refused.")
+            .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW, "text, or json for one JSON object per finding / revoke command log line.");
+
+    public AgentwatchConfig(Map<?, ?> props) {
+        super(DEFINITION, props, false);
+    }
+
+    public Duration duration(String key) {
+        return Durations.parse(getString(key));
+    }
+
+    public Severity severity(String key) {
+        return Severity.valueOf(getString(key));
+    }
+
+    public Action action(String key) {
+        return Action.valueOf(getString(key));
+    }
+
+    /**
+     * Kafka Streams properties: agentwatch's safe defaults, then every {@code kafka.*} key
+     * without its prefix. exactly_once_v2 unless the user says otherwise.
+     */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "agentwatch");
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, "agentwatch-state");
+        p.put(StreamsConfig.producerPrefix("acks"), "all");
+        p.putAll(kafkaOverrides());
+        return p;
+    }
+
+    /** The {@code kafka.*} keys, prefix stripped. */
+    public Map<String, Object> kafkaOverrides() {
+        return originalsWithPrefix(KAFKA_PREFIX, true);
+    }
+
+    /** Settings for the value serde: the registry URL and every schema.registry.* / serde key. */
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> m = new HashMap<>();
+        originals().forEach((k, v) -> {
+            String key = k.toLowerCase(Locale.ROOT);
+            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.")
+                    || key.equals("value.serde.class") || key.equals("auto.register.schemas")) {
+                m.put(k, v);
+            }
+        });
+        m.put(SCHEMA_REGISTRY_URL, getString(SCHEMA_REGISTRY_URL));
+        return m;
+    }
+}

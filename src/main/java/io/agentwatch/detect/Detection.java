@@ -1,0 +1,129 @@
+package io.agentwatch.detect;
+
+import io.agentwatch.avro.Observation;
+import io.agentwatch.avro.RevokeScope;
+import io.agentwatch.avro.Severity;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a detector found, before the response policy decides what to do about it.
+ * {@code revokeScope} is what would have to be revoked to stop this particular harm (the
+ * token for a misused credential, the session for a hijacked task, the agent for a stolen
+ * credential); the policy decides whether to revoke at all.
+ */
+public record Detection(String detector, String rule, Severity severity, int score, String summary,
+                        RevokeScope revokeScope, List<String> eventIds, List<String> tools, List<String> boundaries,
+                        List<String> scopes, List<String> tokenIds, List<String> notes,
+                        List<Observation> observations) {
+
+    public static final String CREDENTIAL = "CREDENTIAL";
+    public static final String SCOPE_DRIFT = "SCOPE_DRIFT";
+    public static final String CROSS_BOUNDARY = "CROSS_BOUNDARY";
+    public static final String RATE_ANOMALY = "RATE_ANOMALY";
+    public static final String RESPONSE = "RESPONSE";
+
+    public static Builder of(String detector, String rule, Severity severity, int score) {
+        return new Builder(detector, rule, severity, score);
+    }
+
+    public boolean atLeast(Severity s) {
+        return severity.ordinal() >= s.ordinal();
+    }
+
+    /** Collects evidence in the order it is added, without repeats. */
+    public static final class Builder {
+        private final String detector;
+        private final String rule;
+        private final Severity severity;
+        private final int score;
+        private String summary = "";
+        private RevokeScope revokeScope = RevokeScope.SESSION;
+        private final Set<String> eventIds = new LinkedHashSet<>();
+        private final Set<String> tools = new LinkedHashSet<>();
+        private final Set<String> boundaries = new LinkedHashSet<>();
+        private final Set<String> scopes = new LinkedHashSet<>();
+        private final Set<String> tokenIds = new LinkedHashSet<>();
+        private final List<String> notes = new ArrayList<>();
+        private final List<Observation> observations = new ArrayList<>();
+
+        private Builder(String detector, String rule, Severity severity, int score) {
+            this.detector = detector;
+            this.rule = rule;
+            this.severity = severity;
+            this.score = Math.max(0, Math.min(100, score));
+        }
+
+        public Builder summary(String text) {
+            summary = text;
+            return this;
+        }
+
+        public Builder revoke(RevokeScope scope) {
+            revokeScope = scope;
+            return this;
+        }
+
+        public Builder event(String id) {
+            add(eventIds, id);
+            return this;
+        }
+
+        public Builder tool(String t) {
+            add(tools, t);
+            return this;
+        }
+
+        public Builder boundary(String b) {
+            add(boundaries, b);
+            return this;
+        }
+
+        public Builder scope(String s) {
+            add(scopes, s);
+            return this;
+        }
+
+        public Builder scopes(List<String> s) {
+            if (s != null) {
+                s.forEach(this::scope);
+            }
+            return this;
+        }
+
+        public Builder token(String t) {
+            add(tokenIds, t);
+            return this;
+        }
+
+        public Builder note(String n) {
+            notes.add(n);
+            return this;
+        }
+
+        public Builder observe(Observation o) {
+            observations.add(o);
+            return this;
+        }
+
+        /** The call being judged goes last in the evidence: it is the trigger. */
+        public Builder call(Call c) {
+            event(c.eventId()).tool(c.tool()).boundary(c.boundary()).scope(c.requiredScope()).token(c.tokenId());
+            return this;
+        }
+
+        private static void add(Set<String> set, String value) {
+            if (value != null) {
+                set.add(value);
+            }
+        }
+
+        public Detection build() {
+            return new Detection(detector, rule, severity, score, summary, revokeScope, List.copyOf(eventIds),
+                    List.copyOf(tools), List.copyOf(boundaries), List.copyOf(scopes), List.copyOf(tokenIds),
+                    List.copyOf(notes), List.copyOf(observations));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.agentwatch.respond;
+
+import io.agentwatch.avro.Action;
+import io.agentwatch.avro.BaselineState;
+import io.agentwatch.avro.Evidence;
+import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.RevokeCommand;
+import io.agentwatch.avro.RevokeScope;
+import io.agentwatch.detect.Detection;
+import java.time.Instant;
+import java.util.List;
+
+/** Builds the published records: findings from detections, and signed revoke commands. */
+public final class Responses {
+    private Responses() {
+    }
+
+    /**
+     * @param trigger the event id (tool call) or token id (token event) that the finding is about;
+     *                with detector, rule, agent and session it makes the finding id
+     */
+    public static Finding finding(Detection d, String agentId, String sessionId, String trigger, Action action,
+                                  int sessionRisk, BaselineState baselineState, long eventTime, long detectedAt,
+                                  List<String> extraNotes) {
+        List<String> notes = new java.util.ArrayList<>(d.notes());
+        notes.addAll(extraNotes);
+        return Finding.newBuilder()
+                .setFindingId(Ids.hash("f-", d.detector(), d.rule(), agentId, String.valueOf(sessionId), trigger))
+                .setAgentId(agentId)
+                .setSessionId(sessionId)
+                .setDetector(d.detector())
+                .setRule(d.rule())
+                .setSeverity(d.severity())
+                .setScore(d.score())
+                .setSummary(d.summary())
+                .setEvidence(Evidence.newBuilder().setEventIds(d.eventIds()).setTools(d.tools())
+                        .setBoundaries(d.boundaries()).setScopes(d.scopes()).setTokenIds(d.tokenIds())
+                        .setNotes(notes).build())
+                .setObservations(d.observations())
+                .setBaselineState(baselineState)
+                .setAction(action)
+                .setSessionRisk(Math.min(100, sessionRisk))
+                .setDetectedAt(Instant.ofEpochMilli(detectedAt))
+                .setEventTime(Instant.ofEpochMilli(eventTime))
+                .build();
+    }
+
+    /**
+     * The command id depends only on agent, scope and incident (the session for SESSION, the
+     * session too for AGENT since a new session is a new incident, the tokens for TOKEN), so a
+     * replay of the same input produces the same id and the broker can drop the repeat.
+     */
+    public static RevokeCommand command(String agentId, RevokeScope scope, String incident, List<String> tokenIds,
+                                        String sessionId, Finding finding, String triggerEventId, long issuedAt,
+                                        long expiresAt, String signingKey) {
+        String id = Ids.hash("rc-", agentId, scope.name(), incident);
+        RevokeCommand c = RevokeCommand.newBuilder()
+                .setCommandId(id)
+                .setAgentId(agentId)
+                .setScope(scope)
+                .setTokenIds(tokenIds)
+                .setSessionId(sessionId)
+                .setReason(finding.getSummary())
+                .setFindingIds(List.of(finding.getFindingId()))
+                .setIssuedAt(Instant.ofEpochMilli(issuedAt))
+                .setExpiresAt(Instant.ofEpochMilli(expiresAt))
+                .setTriggerEventId(triggerEventId)
+                .build();
+        if (signingKey != null) {
+            c.setSignature(Ids.sign(signingKey, canonical(c)));
+        }
+        return c;
+    }
+
+    /** The signed payload: every field the broker acts on, in a fixed order. */
+    public static String canonical(RevokeCommand c) {
+        return String.join("\n", c.getCommandId(), c.getAgentId(), c.getScope().name(),
+                String.join(",", c.getTokenIds()), String.valueOf(c.getSessionId()),
+                Long.toString(c.getIssuedAt().toEpochMilli()), Long.toString(c.getExpiresAt().toEpochMilli()));
+    }
+}

@@ -1,0 +1,103 @@
+package io.agentwatch.state;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Decayed frequencies of the values of one grain (tools, targets, ...) for one agent, and the
+ * decayed count of first sightings: the agent's own rate of new values. The probability of a
+ * value is estimated Good-Turing style: unseen values together get the rate of new values,
+ * seen values share the rest in proportion to their counts.
+ *
+ * All counts decay together, so probabilities need no decay at read time; decay is applied
+ * when the grain learns, which is when recent sessions must start to outweigh old ones.
+ */
+public final class Grain {
+    /** Decayed count per value, and when each was last seen (for least-recently-seen eviction). */
+    Map<String, double[]> values = new HashMap<>();
+    double total;
+    double novel;
+    long decayedTo;
+
+    /** One grain value's estimate; probability and surprisal are what the detectors compare. */
+    public record Estimate(double count, double total, int distinct, double probability, double surprisalBits) {
+        public boolean unseen() {
+            return count == 0;
+        }
+    }
+
+    public Estimate estimate(String value) {
+        double unseenMass = (novel + 1) / (total + 2);
+        double unseenBits = bits(unseenMass);
+        double[] entry = value == null ? null : values.get(value);
+        if (entry == null) {
+            return new Estimate(0, total, values.size(), unseenMass, unseenBits);
+        }
+        double p = (1 - unseenMass) * entry[0] / total;
+        // A value seen once long ago is at most as surprising as one never seen.
+        double bits = Math.min(unseenBits, bits(p));
+        return new Estimate(entry[0], total, values.size(), Math.max(p, unseenMass), bits);
+    }
+
+    private static double bits(double p) {
+        return -Math.log(p) / Math.log(2);
+    }
+
+    /** Adds {@code count} sightings of {@code value} at stream time {@code now}. */
+    void learn(String value, int count, long now, long halfLifeMs, int maxValues) {
+        decayTo(now, halfLifeMs);
+        double[] entry = values.get(value);
+        if (entry == null) {
+            novel += 1;
+            values.put(value, new double[] {count, now});
+            evictIfOver(maxValues);
+        } else {
+            entry[0] += count;
+            entry[1] = now;
+        }
+        total += count;
+    }
+
+    private void decayTo(long now, long halfLifeMs) {
+        if (now <= decayedTo) {
+            return;
+        }
+        if (decayedTo > 0) {
+            double f = Math.pow(0.5, (now - decayedTo) / (double) halfLifeMs);
+            total *= f;
+            novel *= f;
+            values.values().forEach(e -> e[0] *= f);
+        }
+        decayedTo = now;
+    }
+
+    private void evictIfOver(int maxValues) {
+        while (values.size() > maxValues) {
+            String oldest = null;
+            double oldestSeen = Double.MAX_VALUE;
+            for (Map.Entry<String, double[]> e : values.entrySet()) {
+                if (e.getValue()[1] < oldestSeen) {
+                    oldestSeen = e.getValue()[1];
+                    oldest = e.getKey();
+                }
+            }
+            total -= values.remove(oldest)[0];
+        }
+    }
+
+    public int size() {
+        return values.size();
+    }
+
+    public double total() {
+        return total;
+    }
+
+    /** Values by decayed count, highest first, for summaries. */
+    public java.util.List<Map.Entry<String, Double>> top(int n) {
+        return values.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue()[0]))
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(n).toList();
+    }
+}

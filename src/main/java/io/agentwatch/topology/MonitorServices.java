@@ -1,0 +1,16 @@
+package io.agentwatch.topology;
+
+import io.agentwatch.catalog.ToolCatalog;
+import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.respond.Suppressions;
+import java.time.Clock;
+
+/**
+ * What the topology needs besides config: the tool catalog, suppression rules (reloadable),
+ * the value serdes, an observer for metrics and logs, and the clock that stamps
+ * {@code detected_at} and judges future-dated records. {@code replay} judges future-dated
+ * records against the trace's own stream time instead of the wall clock.
+ */
+public record MonitorServices(ToolCatalog catalog, Suppressions suppressions, ValueSerdes serdes,
+                              DetectionObserver observer, Clock clock, boolean replay) {
+}

@@ -1,0 +1,40 @@
+package io.agentwatch.topology;
+
+/**
+ * Processor and store names. They are public API: state directories, changelog topics
+ * (application.id-NAME-changelog) and metrics carry them, so renaming one is a conscious
+ * change, caught by the topology-docs test.
+ */
+public final class Names {
+    public static final String TOOL_CALLS_SOURCE = "tool-calls-source";
+    public static final String TOKEN_ISSUANCES_SOURCE = "token-issuances-source";
+    public static final String TOKEN_REVOCATIONS_SOURCE = "token-revocations-source";
+    public static final String VALIDATE = "validate";
+    public static final String AGENT_MONITOR = "agent-monitor";
+    public static final String FINDINGS_SINK = "findings-sink";
+    public static final String REVOKE_COMMANDS_SINK = "revoke-commands-sink";
+    public static final String TOKEN_INDEX_SINK = "token-index-sink";
+    public static final String DLQ_SINK = "dlq-sink";
+    public static final String TOKEN_INDEX_SOURCE = "token-index-source";
+    public static final String TOKEN_INDEX_UPDATER = "token-index-updater";
+
+    public static final String TOKENS_STORE = "tokens";
+    public static final String SESSIONS_STORE = "sessions";
+    public static final String BASELINES_STORE = "baselines";
+    public static final String TOKEN_INDEX_STORE = "token-index";
+
+    /** Header naming the tool-call event being processed when an output record was produced. */
+    public static final String INPUT_EVENT_HEADER = "agentwatch.input-event-id";
+
+    private Names() {
+    }
+
+    /** Store key of one agent's token or session: agent ids are URIs, which cannot contain '|'. */
+    public static String key(String agentId, String id) {
+        return agentId + "|" + id;
+    }
+
+    public static String agentPrefix(String agentId) {
+        return agentId + "|";
+    }
+}
