@@ -36,8 +36,10 @@ class DashboardsTest {
 
     @Test
     void shouldParseEveryNumberedDashboard() {
-        assertThat(dashboards).extracting(d -> d.file().getFileName().toString())
-                .containsExactly("01-agentwatch-overview.json", "02-agentwatch-operations.json");
+        List<String> files = dashboards.stream().map(d -> d.file().getFileName().toString()).toList();
+        assertThat(files).contains("01-agentwatch-overview.json", "02-agentwatch-operations.json")
+                .allMatch(f -> f.matches("\\d{2}-agentwatch-[a-z0-9-]+\\.json"), "named NN-agentwatch-*.json");
+        assertThat(files.stream().map(f -> f.substring(0, 2))).as("numbers").doesNotHaveDuplicates();
         for (Dashboard d : dashboards) {
             assertThat(d.json().path("schemaVersion").asInt()).as(d.title()).isBetween(36, 41);
             assertThat(d.json().path("editable").asBoolean(true)).as("%s is read-only", d.title()).isFalse();
