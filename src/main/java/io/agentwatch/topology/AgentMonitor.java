@@ -1,0 +1,459 @@
+package io.agentwatch.topology;
+
+import io.agentwatch.avro.Action;
+import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.RevokeCommand;
+import io.agentwatch.avro.RevokeScope;
+import io.agentwatch.avro.Severity;
+import io.agentwatch.avro.TokenIssued;
+import io.agentwatch.avro.TokenRevoked;
+import io.agentwatch.avro.ToolCall;
+import io.agentwatch.detect.Call;
+import io.agentwatch.detect.ChainDetector;
+import io.agentwatch.detect.CredentialDetector;
+import io.agentwatch.detect.DelegationDetector;
+import io.agentwatch.detect.Detection;
+import io.agentwatch.detect.DetectionSettings;
+import io.agentwatch.detect.RateDetector;
+import io.agentwatch.detect.ScopeDriftDetector;
+import io.agentwatch.detect.TokenDirectory;
+import io.agentwatch.respond.ResponsePolicy;
+import io.agentwatch.respond.Responses;
+import io.agentwatch.respond.Suppressions;
+import io.agentwatch.state.Baseline;
+import io.agentwatch.state.BaselinePolicy;
+import io.agentwatch.state.SessionState;
+import io.agentwatch.state.TokenState;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * The per-agent processor. It sees an agent's tool calls, token issuances and revocations in
+ * stream-time order, owns the tokens, sessions and baselines stores, asks each detector for
+ * its verdict on the call, lets the response policy decide, and publishes findings and revoke
+ * commands while the triggering call is being processed. A stream-time sweep closes idle
+ * sessions (learning the clean ones), purges ended tokens, and reports revocations the broker
+ * did not confirm.
+ */
+public final class AgentMonitor extends ContextualProcessor<String, SpecificRecord, Object, Object> {
+    /** Deserialized baselines kept in memory; this task is their only writer, so the cache stays exact. */
+    private static final int BASELINE_CACHE_SIZE = 10_000;
+
+    private final MonitorServices services;
+    private final DetectionSettings settings;
+    private final BaselinePolicy baselinePolicy;
+    private final ResponsePolicy policy;
+    private final long idleTimeoutMs;
+    private final long retentionMs;
+    private final Duration punctuateInterval;
+    private final CredentialDetector credential;
+    private final DelegationDetector delegation = new DelegationDetector();
+    private final ScopeDriftDetector drift;
+    private final ChainDetector chain;
+    private final RateDetector rate;
+
+    private KeyValueStore<String, TokenState> tokens;
+    private KeyValueStore<String, SessionState> sessions;
+    private KeyValueStore<String, Baseline> baselines;
+    private TokenDirectory directory;
+    private final Map<String, Baseline> baselineCache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Baseline> eldest) {
+            return size() > BASELINE_CACHE_SIZE;
+        }
+    };
+
+    public AgentMonitor(MonitorServices services, DetectionSettings settings, BaselinePolicy baselinePolicy,
+                        ResponsePolicy policy, Duration idleTimeout, Duration retention, Duration punctuateInterval) {
+        this.services = services;
+        this.settings = settings;
+        this.baselinePolicy = baselinePolicy;
+        this.policy = policy;
+        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.retentionMs = retention.toMillis();
+        this.punctuateInterval = punctuateInterval;
+        this.credential = new CredentialDetector(settings);
+        this.drift = new ScopeDriftDetector(settings);
+        this.chain = new ChainDetector(settings);
+        this.rate = new RateDetector(settings);
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        super.init(context);
+        tokens = context.getStateStore(Names.TOKENS_STORE);
+        sessions = context.getStateStore(Names.SESSIONS_STORE);
+        baselines = context.getStateStore(Names.BASELINES_STORE);
+        Object index = context.getStateStore(Names.TOKEN_INDEX_STORE);
+        directory = tokenId -> lookupIndex(index, tokenId);
+        context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, this::sweep);
+    }
+
+    /** The global store is timestamped when built by the DSL and plain otherwise; accept both. */
+    @SuppressWarnings("unchecked")
+    private static Optional<TokenState> lookupIndex(Object store, String tokenId) {
+        Object v = ((KeyValueStore<String, Object>) store).get(tokenId);
+        if (v instanceof ValueAndTimestamp<?> vt) {
+            v = vt.value();
+        }
+        return v instanceof TokenIssued t ? Optional.of(TokenState.of(t)) : Optional.empty();
+    }
+
+    @Override
+    public void process(Record<String, SpecificRecord> record) {
+        long start = System.nanoTime();
+        SpecificRecord value = record.value();
+        if (value instanceof ToolCall c) {
+            services.observer().eventIn("tool_call");
+            onToolCall(Call.of(c, services.catalog()));
+        } else if (value instanceof TokenIssued t) {
+            services.observer().eventIn("token_issued");
+            onTokenIssued(t);
+        } else if (value instanceof TokenRevoked r) {
+            services.observer().eventIn("token_revoked");
+            onTokenRevoked(r);
+        }
+        services.observer().recordProcessed(System.nanoTime() - start);
+    }
+
+    private void onToolCall(Call call) {
+        String sessionKey = Names.key(call.agentId(), call.sessionId());
+        SessionState session = sessions.get(sessionKey);
+        if (session == null) {
+            session = new SessionState(call.agentId(), call.sessionId(), call.time());
+        }
+        TokenState token = call.tokenId() == null ? null : tokens.get(Names.key(call.agentId(), call.tokenId()));
+        Baseline baseline = baseline(call.agentId());
+
+        List<Detection> detections = new ArrayList<>(credential.inspect(call, token, directory, session));
+        if (call.outcome() != io.agentwatch.avro.Outcome.DENIED) {
+            detections.addAll(drift.inspect(call, session, baseline));
+            detections.addAll(chain.inspect(call, session, baseline, token));
+            rate.inspect(call, session, baseline).ifPresent(detections::add);
+        }
+        session.record(call, settings.rateWindowMs());
+        for (Detection d : detections) {
+            respond(d, call, session, baseline, call.eventId(), true);
+        }
+        sessions.put(sessionKey, session);
+    }
+
+    private void onTokenIssued(TokenIssued t) {
+        TokenState state = TokenState.of(t);
+        String key = Names.key(t.getAgentId(), t.getTokenId());
+        TokenState previous = tokens.get(key);
+        if (previous != null && previous.isRevoked()) {
+            state.revoke(previous.revokedAt(), previous.revokeReason()); // revocation seen before the issuance
+        }
+        tokens.put(key, state);
+        forwardIndex(t.getTokenId(), t, state.issuedAt());
+        Optional<Detection> d = delegation.inspect(state, directory, state.issuedAt());
+        if (d.isPresent()) {
+            SessionState session = state.sessionId() == null ? null
+                    : sessions.get(Names.key(t.getAgentId(), state.sessionId()));
+            respondToToken(d.get(), state, session);
+        }
+    }
+
+    private void respondToToken(Detection d, TokenState token, SessionState session) {
+        SessionState s = session != null ? session
+                : new SessionState(token.agentId(), token.sessionId() == null ? token.tokenId() : token.sessionId(),
+                token.issuedAt());
+        respondAt(d, null, s, baseline(token.agentId()), token.tokenId(), true, token.issuedAt());
+        if (session != null) {
+            sessions.put(Names.key(token.agentId(), session.sessionId()), session);
+        }
+    }
+
+    private void onTokenRevoked(TokenRevoked r) {
+        String key = Names.key(r.getAgentId(), r.getTokenId());
+        long at = r.getRevokedAt().toEpochMilli();
+        TokenState state = tokens.get(key);
+        if (state == null) {
+            // Revoked before (or without) an issuance we saw: remember it, so a later call with it is flagged.
+            state = TokenState.of(TokenIssued.newBuilder().setTokenId(r.getTokenId()).setAgentId(r.getAgentId())
+                    .setIssuedAt(r.getRevokedAt()).setExpiresAt(r.getRevokedAt().plusMillis(retentionMs)).build());
+        }
+        state.revoke(at, r.getReason());
+        tokens.put(key, state);
+        forwardIndex(r.getTokenId(), null, at);
+    }
+
+    private void forwardIndex(String tokenId, TokenIssued value, long time) {
+        context().forward(new Record<Object, Object>(tokenId, value, time), Names.TOKEN_INDEX_SINK);
+    }
+
+    private void respond(Detection d, Call call, SessionState session, Baseline baseline, String trigger,
+                         boolean mayRevoke) {
+        respondAt(d, call, session, baseline, trigger, mayRevoke, call.time());
+    }
+
+    /**
+     * Suppression, risk, action, finding, and (when the action revokes and no earlier command
+     * of the session covers it) the revoke command, all before the next record is processed.
+     */
+    private void respondAt(Detection d, Call call, SessionState session, Baseline baseline, String trigger,
+                           boolean mayRevoke, long eventTime) {
+        String agentId = session.agentId();
+        Suppressions.Rule suppressed = services.suppressions().match(agentId, call == null ? null : call.tool(),
+                call == null ? null : call.boundary(), d.rule());
+        if (suppressed != null) {
+            services.observer().suppressed(d.rule());
+            return;
+        }
+        session.addRisk(d.score(), d.severity());
+        Action action = policy.decide(d, call, session.risk());
+        List<String> notes = new ArrayList<>();
+        if (!mayRevoke && ResponsePolicy.isRevoke(action)) {
+            action = Action.ALERT;
+        }
+        if (policy.settings().dryRun() && ResponsePolicy.isRevoke(action)) {
+            notes.add("dry run: no revoke command published");
+        }
+        Finding finding = Responses.finding(d, agentId, session.sessionId(), trigger, action, session.risk(),
+                baseline.state(), eventTime, services.clock().millis(), notes);
+        RevokeCommand command = null;
+        if (ResponsePolicy.isRevoke(action) && !policy.settings().dryRun()) {
+            command = command(ResponsePolicy.scopeOf(action), d, session, finding,
+                    call == null ? null : call.eventId(), eventTime);
+            if (command == null) {
+                services.observer().revokeDeduplicated();
+            }
+        }
+        String inputEventId = call == null ? null : call.eventId();
+        forward(finding, Names.FINDINGS_SINK, agentId, eventTime, inputEventId);
+        services.observer().finding(finding);
+        if (command != null) {
+            forward(command, Names.REVOKE_COMMANDS_SINK, agentId, eventTime, inputEventId);
+            services.observer().revokeCommand(command, services.clock().millis());
+        }
+    }
+
+    private void forward(SpecificRecord value, String sink, String agentId, long time, String inputEventId) {
+        RecordHeaders headers = new RecordHeaders();
+        if (inputEventId != null) {
+            headers.add(Names.INPUT_EVENT_HEADER, inputEventId.getBytes(StandardCharsets.UTF_8));
+        }
+        context().forward(new Record<Object, Object>(agentId, value, time, headers), sink);
+    }
+
+    /**
+     * The revoke command for this incident, or null when an earlier command already covers it
+     * (the same or a wider scope in this session, or every token already ordered revoked).
+     * A TOKEN revoke with no token of this agent to name widens to the session.
+     */
+    private RevokeCommand command(RevokeScope scope, Detection d, SessionState session, Finding finding,
+                                  String triggerEventId, long eventTime) {
+        String agentId = session.agentId();
+        List<TokenState> covered = new ArrayList<>();
+        if (scope == RevokeScope.TOKEN) {
+            for (String id : d.tokenIds()) {
+                TokenState t = tokens.get(Names.key(agentId, id));
+                if (t != null) {
+                    covered.add(t);
+                }
+            }
+            if (covered.isEmpty()) {
+                scope = RevokeScope.SESSION;
+            } else if (covered.stream().allMatch(t -> t.commandId() != null) || session.revokeLevel() >= 2) {
+                return null;
+            }
+        }
+        int level = scope.ordinal() + 1;
+        if (scope != RevokeScope.TOKEN) {
+            if (session.revokeLevel() >= level) {
+                return null;
+            }
+            covered = liveTokens(agentId, scope == RevokeScope.SESSION ? session : null, eventTime);
+        }
+        List<String> ids = covered.stream().map(TokenState::tokenId).toList();
+        String incident = switch (scope) {
+            case TOKEN -> String.join(",", new java.util.TreeSet<>(ids));
+            case SESSION, AGENT -> session.sessionId();
+        };
+        long expires = covered.stream().mapToLong(TokenState::expiresAt).max()
+                .orElse(eventTime + policy.settings().commandTtlMs());
+        RevokeCommand c = Responses.command(agentId, scope, incident, ids, session.sessionId(), finding,
+                triggerEventId, eventTime, Math.max(expires, eventTime), policy.settings().signingKey());
+        if (scope != RevokeScope.TOKEN) {
+            session.revokeLevel(level);
+        }
+        for (TokenState t : covered) {
+            t.revocationOrdered(c.getCommandId(), eventTime);
+            tokens.put(Names.key(agentId, t.tokenId()), t);
+        }
+        return c;
+    }
+
+    /** Tokens of the agent (of one session when given) that are still usable at {@code time}. */
+    private List<TokenState> liveTokens(String agentId, SessionState session, long time) {
+        Set<String> sessionTokens = session == null ? Set.of() : new LinkedHashSet<>(session.tokens());
+        List<TokenState> out = new ArrayList<>();
+        try (KeyValueIterator<String, TokenState> it = tokens.prefixScan(Names.agentPrefix(agentId),
+                new StringSerializer())) {
+            while (it.hasNext()) {
+                TokenState t = it.next().value;
+                boolean inScope = session == null || sessionTokens.contains(t.tokenId())
+                        || session.sessionId().equals(t.sessionId());
+                if (inScope && !t.isEndedAt(time)) {
+                    out.add(t);
+                }
+            }
+        }
+        return out;
+    }
+
+    private Baseline baseline(String agentId) {
+        Baseline b = baselineCache.get(agentId);
+        if (b == null) {
+            b = baselines.get(agentId);
+            if (b == null) {
+                b = new Baseline();
+            }
+            baselineCache.put(agentId, b);
+        }
+        return b;
+    }
+
+    private void storeBaseline(String agentId, Baseline b) {
+        baselines.put(agentId, b);
+        baselineCache.put(agentId, b);
+    }
+
+    /** Resets one agent's baseline to LEARNING (admin action: re-learn after a legitimate change). */
+    public static void resetBaseline(KeyValueStore<String, Baseline> store, String agentId) {
+        store.delete(agentId);
+    }
+
+    private void sweep(long now) {
+        long start = System.nanoTime();
+        closeSessions(now);
+        sweepTokens(now);
+        reportState();
+        services.observer().punctuated(System.nanoTime() - start);
+    }
+
+    private void closeSessions(long now) {
+        List<KeyValue<String, SessionState>> ended = new ArrayList<>();
+        try (KeyValueIterator<String, SessionState> it = sessions.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, SessionState> kv = it.next();
+                if (hasEnded(kv.value, now)) {
+                    ended.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, SessionState> kv : ended) {
+            SessionState s = kv.value;
+            if (s.isLearnable()) {
+                Baseline b = baseline(s.agentId());
+                b.learn(s, now, baselinePolicy);
+                storeBaseline(s.agentId(), b);
+            }
+            sessions.delete(kv.key);
+        }
+    }
+
+    /** Idle past the timeout, or every token it used has ended and no call came after. */
+    private boolean hasEnded(SessionState s, long now) {
+        if (now - s.lastSeen() >= idleTimeoutMs) {
+            return true;
+        }
+        if (s.tokens().isEmpty()) {
+            return false;
+        }
+        long lastEnd = Long.MIN_VALUE;
+        for (String id : s.tokens()) {
+            TokenState t = tokens.get(Names.key(s.agentId(), id));
+            if (t != null && !t.isEndedAt(now)) {
+                return false;
+            }
+            if (t != null) {
+                lastEnd = Math.max(lastEnd, t.endedAt());
+            }
+        }
+        return s.lastSeen() <= lastEnd;
+    }
+
+    /**
+     * Purges tokens ended longer than the retention ago (and removes them from the token
+     * index), and reports revocations the broker has not confirmed within the timeout.
+     */
+    private void sweepTokens(long now) {
+        List<TokenState> purge = new ArrayList<>();
+        List<TokenState> unconfirmed = new ArrayList<>();
+        try (KeyValueIterator<String, TokenState> it = tokens.all()) {
+            while (it.hasNext()) {
+                TokenState t = it.next().value;
+                if (t.isEndedAt(now) && now - t.endedAt() >= retentionMs) {
+                    purge.add(t);
+                } else if (t.awaitingConfirmation() && !t.unconfirmedReported()
+                        && now - t.commandAt() >= settings.confirmTimeoutMs()) {
+                    unconfirmed.add(t);
+                }
+            }
+        }
+        for (TokenState t : purge) {
+            tokens.delete(Names.key(t.agentId(), t.tokenId()));
+            forwardIndex(t.tokenId(), null, now);
+        }
+        for (TokenState t : unconfirmed) {
+            t.markUnconfirmedReported();
+            tokens.put(Names.key(t.agentId(), t.tokenId()), t);
+            reportUnconfirmed(t, now);
+        }
+    }
+
+    /** The broker did not act on a command in time: an analyst must know; no new command (it was sent). */
+    private void reportUnconfirmed(TokenState t, long now) {
+        Detection d = Detection.of(Detection.RESPONSE, "revoke.unconfirmed", Severity.HIGH, 50)
+                .summary("the credential broker has not confirmed revoking token " + t.tokenId() + " of "
+                        + t.agentId() + " " + Duration.ofMillis(now - t.commandAt()).toSeconds()
+                        + " s after command " + t.commandId() + "; later calls with it are flagged")
+                .revoke(RevokeScope.TOKEN).token(t.tokenId()).note("command " + t.commandId()).build();
+        String sessionId = t.sessionId() == null ? t.tokenId() : t.sessionId();
+        SessionState stored = sessions.get(Names.key(t.agentId(), sessionId));
+        SessionState s = stored != null ? stored : new SessionState(t.agentId(), sessionId, now);
+        respondAt(d, null, s, baseline(t.agentId()), t.commandId(), false, now);
+        if (stored != null) {
+            sessions.put(Names.key(t.agentId(), sessionId), stored);
+        }
+    }
+
+    private void reportState() {
+        String task = context().taskId().toString();
+        long learning = 0;
+        long active = 0;
+        try (KeyValueIterator<String, Baseline> it = baselines.all()) {
+            while (it.hasNext()) {
+                if (it.next().value.isActive()) {
+                    active++;
+                } else {
+                    learning++;
+                }
+            }
+        }
+        services.observer().agents(task, learning, active);
+        services.observer().storeEntries(task, Names.TOKENS_STORE, tokens.approximateNumEntries());
+        services.observer().storeEntries(task, Names.SESSIONS_STORE, sessions.approximateNumEntries());
+        services.observer().storeEntries(task, Names.BASELINES_STORE, baselines.approximateNumEntries());
+    }
+}
