@@ -50,6 +50,7 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String TOKEN_EXPIRY_LEEWAY = "token.expiry.leeway";
     public static final String STATE_RETENTION = "state.retention";
     public static final String MAX_FUTURE_SKEW = "event.max.future.skew";
+    public static final String REPLAY_MAX_GAP = "replay.max.gap";
     public static final String PUNCTUATE_INTERVAL = "punctuate.interval";
     public static final String DRIFT_THRESHOLD_BITS = "drift.surprisal.threshold.bits";
     public static final String DRIFT_SESSION_SCORE = "drift.session.score";
@@ -98,7 +99,8 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(SESSION_IDLE_TIMEOUT, Type.STRING, "30m", Durations.positive(), Importance.MEDIUM, "A session with no call for this long (stream time) has ended; if it raised nothing HIGH or CRITICAL, the baseline learns from it.")
             .define(TOKEN_EXPIRY_LEEWAY, Type.STRING, "30s", Importance.LOW, "Clock leeway when judging a call against a token's expiry.")
             .define(STATE_RETENTION, Type.STRING, "1h", Durations.positive(), Importance.LOW, "How long expired or revoked tokens are kept before they are purged (grace for late calls).")
-            .define(MAX_FUTURE_SKEW, Type.STRING, "1h", Durations.positive(), Importance.MEDIUM, "Records stamped further than this ahead of the wall clock (replay: of the trace's stream time) go to the DLQ, so one bad clock cannot expire every token of a partition.")
+            .define(MAX_FUTURE_SKEW, Type.STRING, "1h", Durations.positive(), Importance.MEDIUM, "Records stamped further than this ahead of the wall clock go to the DLQ, so one bad clock cannot expire every token of a partition.")
+            .define(REPLAY_MAX_GAP, Type.STRING, "90d", Durations.positive(), Importance.LOW, "replay only: a record further than this ahead of the trace's stream time goes to the DLQ. Traces have nights and weekends between sessions, so this is far larger than event.max.future.skew.")
             .define(PUNCTUATE_INTERVAL, Type.STRING, "1m", Durations.positive(), Importance.LOW, "Stream-time interval of the sweep that closes idle sessions, purges tokens and checks unconfirmed revocations.")
             .define(DRIFT_THRESHOLD_BITS, Type.DOUBLE, 4.0, Range.between(0.5, 64), Importance.HIGH, "Surprisal (bits, -log2 probability) at or above which a value is UNSEEN/RARE enough to report. 4 bits = probability 1/16 given the agent's history.")
             .define(DRIFT_SESSION_SCORE, Type.DOUBLE, 12.0, Range.atLeast(1), Importance.MEDIUM, "Accumulated weighted surprisal in one session that raises a session-level drift finding (several mildly rare actions add up).")

@@ -50,12 +50,11 @@ public final class ChainDetector {
             return out;
         }
         String rule = sources.isEmpty() ? "chain.toxic_flow" : "chain.exfiltration";
-        if (!session.raiseOnce("chain:" + destination + "|" + call.target())) {
-            return out;
-        }
         if (token != null && !token.allowsBoundary(destination)) {
-            out.add(chain(call, session, sources, rule, Severity.CRITICAL, 95,
-                    "outside the boundaries its token allows " + token.boundaries()).build());
+            if (session.raiseOnce("chain:" + destination)) {
+                out.add(chain(call, session, sources, rule, Severity.CRITICAL, 95,
+                        "outside the boundaries its token allows " + token.boundaries()).build());
+            }
             return out;
         }
         double t = settings.thresholdBits();
@@ -66,12 +65,15 @@ public final class ChainDetector {
                 Novelty.of(baseline, Baseline.TOOL_OPERATION, call.toolOperation(), t));
         if (!baseline.isActive()) {
             boolean neverUsed = destinationNovelty.get(0).unseen() && destinationNovelty.get(1).unseen();
-            if (neverUsed) {
-                out.add(chain(call, session, sources, "chain.cross_boundary", Severity.MEDIUM, 30,
+            if (neverUsed && session.raiseOnce("chain:" + destination)) {
+                out.add(chain(call, session, sources, "chain.cross_boundary", Severity.MEDIUM, 10,
                         "a boundary it has not used so far")
                         .note("baseline LEARNING: statistical checks wait, so this is an alert, not a revoke")
                         .build());
             }
+            return out;
+        }
+        if (!session.raiseOnce("chain:" + destination + "|" + call.target())) {
             return out;
         }
         List<Novelty> novel = destinationNovelty.stream().filter(Novelty::notable).toList();

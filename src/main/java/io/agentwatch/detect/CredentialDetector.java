@@ -38,7 +38,7 @@ public final class CredentialDetector {
         }
         if (own == null) {
             unknownOrForeign(call, directory).ifPresent(out::add);
-            return out;
+            return once(out, session, call.tokenId());
         }
         if (own.isRevoked() && own.revokedAt() <= call.time()) {
             out.add(Detection.of(Detection.CREDENTIAL, "token.revoked", Severity.CRITICAL, 90)
@@ -73,6 +73,21 @@ public final class CredentialDetector {
                             + " that token " + own.tokenId() + " does not allow " + own.boundaries())
                     .revoke(RevokeScope.TOKEN).call(call)
                     .observe(violation("boundary", call.boundary())).build());
+        }
+        return once(out, session, call.tokenId());
+    }
+
+    /**
+     * One finding per rule, token and violated value per session: the first misuse is the
+     * news (and triggers the revoke); repeating it on every later call only buries it.
+     */
+    private static List<Detection> once(List<Detection> found, SessionState session, String tokenId) {
+        List<Detection> out = new ArrayList<>();
+        for (Detection d : found) {
+            String value = d.observations().isEmpty() ? "" : d.observations().get(0).getValue();
+            if (session.raiseOnce(d.rule() + ":" + d.severity() + ":" + tokenId + ":" + value)) {
+                out.add(d);
+            }
         }
         return out;
     }

@@ -71,7 +71,8 @@ public final class AgentwatchTopology {
                 upcast(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
 
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator =
-                () -> new InputValidator(services, config.duration(AgentwatchConfig.MAX_FUTURE_SKEW));
+                () -> new InputValidator(services, config.duration(services.replay()
+                        ? AgentwatchConfig.REPLAY_MAX_GAP : AgentwatchConfig.MAX_FUTURE_SKEW));
         t.addProcessor(Names.VALIDATE, validator,
                 Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE);
 

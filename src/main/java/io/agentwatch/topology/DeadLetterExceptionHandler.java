@@ -1,6 +1,7 @@
 package io.agentwatch.topology;
 
 import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.serde.AvroSerdeException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -68,8 +69,8 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
             if (t instanceof ValidationException v) {
                 return v.reason();
             }
-            if (t instanceof DeadLetterReason r) {
-                return r.reason();
+            if (t instanceof AvroSerdeException a) {
+                return a.reason().code();
             }
         }
         return fallback;

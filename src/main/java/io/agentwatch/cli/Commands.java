@@ -1,0 +1,30 @@
+package io.agentwatch.cli;
+
+import io.agentwatch.catalog.ToolCatalog;
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.config.ConfigLoader;
+import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.respond.Suppressions;
+import io.agentwatch.topology.MonitorServices;
+import io.agentwatch.topology.RegistrySerdes;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** What every command does the same way: load config, build the topology's services. */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static AgentwatchConfig loadConfig(Path file, Map<String, ?> overrides) {
+        return ConfigLoader.load(file, System.getenv(), overrides);
+    }
+
+    public static MonitorServices services(AgentwatchConfig config, DetectionObserver observer, Clock clock,
+                                           boolean replay) {
+        return new MonitorServices(
+                ToolCatalog.fromConfig(config.getString(AgentwatchConfig.CATALOG_FILE)),
+                Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)),
+                new RegistrySerdes(config), observer, clock, replay);
+    }
+}

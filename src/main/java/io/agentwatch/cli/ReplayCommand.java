@@ -1,0 +1,162 @@
+package io.agentwatch.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwatch.avro.Finding;
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.replay.ReplayReport;
+import io.agentwatch.replay.Replayer;
+import io.agentwatch.trace.AvroJson;
+import io.agentwatch.trace.TraceCodec;
+import io.agentwatch.trace.TraceEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs the topology offline over a JSON Lines trace and prints findings and revoke commands. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Run the detection topology offline (no broker) over a JSON Lines trace.",
+            "Writes one JSON object per finding or revoke command, in processing order; a summary goes to stderr.",
+            "detected_at is the triggering event's time, so the output of a trace is always the same."})
+public final class ReplayCommand implements Callable<Integer> {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    @Parameters(index = "0", paramLabel = "TRACE.jsonl", description = "Trace file, or - for standard input.")
+    String trace;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (properties): thresholds, tiers, catalog.")
+    Path config;
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "Tool catalog (YAML or JSON); overrides catalog.file.")
+    Path catalog;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the output lines (default: stdout).")
+    Path out;
+
+    @Option(names = "--labels", description = "Score session-level precision and recall against the lines' \"label\".")
+    boolean labels;
+
+    @Option(names = "--progress", description = "Progress line on stderr every 100k events (default: when stderr is a terminal).")
+    Boolean progress;
+
+    @Override
+    public Integer call() throws IOException {
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://replay-" + System.nanoTime());
+        if (catalog != null) {
+            overrides.put(AgentwatchConfig.CATALOG_FILE, catalog.toString());
+        }
+        AgentwatchConfig c = Commands.loadConfig(config, overrides);
+        BufferedReader in = open();
+        AtomicLong streamTime = new AtomicLong();
+        Clock eventClock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public long millis() {
+                return streamTime.get();
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.ofEpochMilli(millis());
+            }
+        };
+        ReplayReport report = new ReplayReport();
+        boolean showProgress = progress != null ? progress : System.console() != null;
+        long started = System.nanoTime();
+        try (in; PrintWriter w = writer();
+             Replayer replayer = new Replayer(c, Commands.services(c, DetectionObserver.NONE, eventClock, true),
+                     Instant.EPOCH)) {
+            String line;
+            long lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                TraceEvent e;
+                try {
+                    e = TraceCodec.parse(line);
+                } catch (IllegalArgumentException ex) {
+                    report.badLine();
+                    System.err.println("line " + lineNo + ": skipped: " + ex.getMessage());
+                    continue;
+                }
+                report.event(e);
+                streamTime.set(e.time().toEpochMilli());
+                List<Replayer.Output> outputs = replayer.feed(e);
+                for (Replayer.DeadLetter d : replayer.deadLetters()) {
+                    report.deadLetter(d.reason());
+                    System.err.println("line " + lineNo + ": dead-lettered (" + d.reason() + "): " + d.message());
+                }
+                for (Replayer.Output o : outputs) {
+                    report.output(o);
+                    w.println(toJson(o));
+                }
+                if (showProgress && lineNo % 100_000 == 0) {
+                    System.err.printf("... %d lines, %d findings, %d revoke commands%n", lineNo, report.findings(),
+                            report.commands());
+                }
+            }
+        }
+        System.err.print(report.summary(labels, (System.nanoTime() - started) / 1e9));
+        return ExitCodes.OK;
+    }
+
+    static ObjectNode toJson(Replayer.Output o) {
+        ObjectNode node = NODES.objectNode();
+        node.put("kind", o.record() instanceof Finding ? "finding" : "revoke_command");
+        node.setAll(AvroJson.toJson(o.record()));
+        node.put("input_event_id", o.inputEventId());
+        return node;
+    }
+
+    private BufferedReader open() {
+        if ("-".equals(trace)) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        Path p = Path.of(trace);
+        if (!Files.isReadable(p)) {
+            throw new ExitCodes.UsageException("trace file " + p + " does not exist or is not readable");
+        }
+        try {
+            return Files.newBufferedReader(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ExitCodes.UsageException("cannot open trace file " + p + ": " + e.getMessage());
+        }
+    }
+
+    private PrintWriter writer() throws IOException {
+        OutputStream os = out == null ? new PrintStream(System.out, false, StandardCharsets.UTF_8)
+                : Files.newOutputStream(out);
+        return new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8)),
+                false);
+    }
+}
