@@ -65,8 +65,10 @@ public final class Replayer implements Closeable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot create a temporary state directory: " + e.getMessage(), e);
         }
-        Properties props = config.streamsProperties();
+        Properties props = AgentwatchTopology.streamsProperties(config, services.observer());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "agentwatch-replay");
+        // Offline: nothing to make exactly-once against, and the driver commits after every record.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(AgentwatchTopology.build(config, services), props, start);

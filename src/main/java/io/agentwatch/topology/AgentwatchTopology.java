@@ -11,7 +11,10 @@ import io.agentwatch.respond.ResponsePolicy;
 import io.agentwatch.respond.ResponseSettings;
 import io.agentwatch.state.BaselinePolicy;
 import io.agentwatch.state.StateSerde;
+import io.agentwatch.observe.DetectionObserver;
+import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -21,6 +24,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -55,6 +60,21 @@ public final class AgentwatchTopology {
         public java.util.List<String> inputs() {
             return java.util.List.of(toolCalls, tokenIssuances, tokenRevocations);
         }
+    }
+
+    /**
+     * Kafka Streams properties for this topology: the config's (exactly_once_v2 and the
+     * kafka.* pass-through) plus the dead-letter handlers, which need the DLQ topic and the
+     * observer that counts dead letters.
+     */
+    public static Properties streamsProperties(AgentwatchConfig config, DetectionObserver observer) {
+        Properties p = config.streamsProperties();
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put("processing.exception.handler.global.enabled", true);
+        p.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, TopicNames.from(config).dlq());
+        p.put(DeadLetterExceptionHandler.OBSERVER_CONFIG, observer);
+        return p;
     }
 
     public static Topology build(AgentwatchConfig config, MonitorServices services) {
@@ -93,13 +113,9 @@ public final class AgentwatchTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.TOKENS_STORE),
-                                Serdes.String(), StateSerde.tokens()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.SESSIONS_STORE),
-                                Serdes.String(), StateSerde.sessions()),
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.BASELINES_STORE),
-                                Serdes.String(), StateSerde.baselines()));
+                return Set.of(store(Names.TOKENS_STORE, StateSerde.tokens(), services),
+                        store(Names.SESSIONS_STORE, StateSerde.sessions(), services),
+                        store(Names.BASELINES_STORE, StateSerde.baselines(), services));
             }
         }, Names.VALIDATE);
 
@@ -116,11 +132,24 @@ public final class AgentwatchTopology {
         // The token index is a global store: every instance holds all tokens, for the checks
         // that need another agent's token. It is restored from its compacted topic, so no changelog.
         t.addGlobalStore(
-                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(Names.TOKEN_INDEX_STORE),
-                        Serdes.String(), serdes.forClass(TokenIssued.class)).withLoggingDisabled(),
+                store(Names.TOKEN_INDEX_STORE, serdes.forClass(TokenIssued.class), services).withLoggingDisabled(),
                 Names.TOKEN_INDEX_SOURCE, keys, serdes.forClass(TokenIssued.class).deserializer(),
                 topics.tokenIndex(), Names.TOKEN_INDEX_UPDATER, TokenIndexUpdater::new);
         return t;
+    }
+
+    /**
+     * Persistent RocksDB stores, changelogged; in memory without changelog for offline replay,
+     * whose state is thrown away at the end and whose driver commits (flushing and
+     * checkpointing stores) after every record.
+     */
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> values,
+                                                                      MonitorServices services) {
+        if (services.replay()) {
+            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
+                    .withLoggingDisabled();
+        }
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
     }
 
     @SuppressWarnings("unchecked")
