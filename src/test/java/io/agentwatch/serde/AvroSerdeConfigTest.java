@@ -16,6 +16,7 @@ class AvroSerdeConfigTest {
 
     @Test
     void shouldRequireTheRegistryUrl() {
+        // when / then
         assertThatThrownBy(() -> new AvroSerdeConfig(Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(AvroSerdeConfig.SCHEMA_REGISTRY_URL);
@@ -43,6 +44,7 @@ class AvroSerdeConfigTest {
 
     @Test
     void shouldRefuseAUrlThatIsNeitherHttpNorMock() {
+        // when / then
         assertThatThrownBy(() -> new AvroSerdeConfig(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "registry.example:8081")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("neither http(s):// nor mock://");
@@ -50,6 +52,7 @@ class AvroSerdeConfigTest {
 
     @Test
     void shouldRefuseAMockUrlMixedWithOtherUrls() {
+        // when / then
         assertThatThrownBy(() -> new AvroSerdeConfig(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, "mock://a," + URL)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("mock:// URL stands alone");
@@ -100,6 +103,7 @@ class AvroSerdeConfigTest {
 
     @Test
     void shouldRefuseBasicAndBearerCredentialsTogether() {
+        // when / then
         assertThatThrownBy(() -> new AvroSerdeConfig(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, URL,
                 AvroSerdeConfig.BASIC_AUTH_USER_INFO, "alice:s3cret", AvroSerdeConfig.BEARER_AUTH_TOKEN, "t0ken")))
                 .isInstanceOf(ConfigException.class)

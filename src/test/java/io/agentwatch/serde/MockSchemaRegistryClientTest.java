@@ -61,6 +61,7 @@ class MockSchemaRegistryClientTest {
 
     @Test
     void shouldReportUnknownIdsAndSubjects() {
+        // when / then
         assertThatThrownBy(() -> registry.getById(99)).isInstanceOf(SchemaNotFoundException.class).hasMessageContaining("99");
         assertThatThrownBy(() -> registry.getLatest("nope")).isInstanceOf(SchemaNotFoundException.class);
     }

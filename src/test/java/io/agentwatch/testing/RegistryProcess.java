@@ -67,7 +67,7 @@ final class RegistryProcess implements AutoCloseable {
             String line = firstLineOf(process).get(timeout.toSeconds(), TimeUnit.SECONDS);
             if (line == null || !line.startsWith("http://")) {
                 int exit = process.waitFor();
-                return failed("run.sh ended with exit code " + exit + " before the registry answered" + tail(log));
+                return failed("run.sh ended with exit code " + exit + " before the registry answered", tail(log));
             }
             LOG.info("Apicurio Registry answers at {} after {} s (first run includes the build); log: {}",
                     line, Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1000.0, log);
@@ -75,10 +75,10 @@ final class RegistryProcess implements AutoCloseable {
         } catch (TimeoutException e) {
             stop(process);
             return failed("no answer within " + timeout.toSeconds() + " s (raise -D" + TIMEOUT_PROPERTY
-                    + " on a slow network)" + tail(log));
+                    + " on a slow network)", tail(log));
         } catch (ExecutionException e) {
             stop(process);
-            return failed("cannot read run.sh's output: " + e.getCause() + tail(log));
+            return failed("cannot read run.sh's output: " + e.getCause(), tail(log));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop(process);
@@ -102,8 +102,12 @@ final class RegistryProcess implements AutoCloseable {
     }
 
     private static RegistryProcess failed(String reason) {
+        return failed(reason, "");
+    }
+
+    private static RegistryProcess failed(String reason, String logTail) {
         String message = "Apicurio Registry (needed by this integration test) could not be started: " + reason
-                + ". The test fails rather than skips; leave integration tests out with -DskipITs.";
+                + ". The test fails rather than skips; leave integration tests out with -DskipITs." + logTail;
         LOG.error(message);
         return new RegistryProcess(null, null, message);
     }
@@ -153,7 +157,7 @@ final class RegistryProcess implements AutoCloseable {
     private static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return ". Last lines of " + log + ":\n"
+            return "\nLast lines of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
         } catch (IOException e) {
             return " (its log " + log + " is unreadable: " + e + ")";
