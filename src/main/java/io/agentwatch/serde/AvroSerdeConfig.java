@@ -75,11 +75,6 @@ public final class AvroSerdeConfig extends AbstractConfig {
         }
     }
 
-    /** The documented keys, for generated config documentation. */
-    public static ConfigDef configDef() {
-        return new ConfigDef(CONFIG_DEF);
-    }
-
     public List<String> registryUrls() {
         return getList(SCHEMA_REGISTRY_URL);
     }

@@ -27,11 +27,6 @@ public final class AvroSerdes {
     private AvroSerdes() {
     }
 
-    /** The documented key, for generated config documentation. */
-    public static ConfigDef configDef() {
-        return new ConfigDef(CONFIG_DEF);
-    }
-
     /** A configured value serde for {@code type}. */
     public static <T extends SpecificRecord> Serde<T> forClass(Class<T> type, Map<String, ?> config) {
         Class<?> serdeClass = new AbstractConfig(CONFIG_DEF, config, false).getClass(VALUE_SERDE_CLASS);

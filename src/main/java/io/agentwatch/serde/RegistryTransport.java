@@ -1,10 +1,13 @@
 package io.agentwatch.serde;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +88,7 @@ final class RegistryTransport {
                     return new RegistryResponse(uri, status, response.body());
                 }
             } catch (IOException e) {
-                lastFailure = e.getClass().getSimpleName() + " from " + uri
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                lastFailure = describe(e) + " (" + uri + ")";
                 lastCause = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -128,6 +130,20 @@ final class RegistryTransport {
                         : "the configured credentials are valid but lack the permission for this request";
         return new RegistryCredentialsException("Schema registry at " + uri + " answered HTTP " + status
                 + ": " + advice + ". Registry said: " + detail);
+    }
+
+    private String describe(IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connect timed out (HttpConnectTimeoutException)";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + readTimeout.toMillis() + " ms (HttpTimeoutException)";
+        }
+        if (e instanceof ConnectException) {
+            // The JDK's client gives no message here; refused is by far the usual cause.
+            return "cannot connect, connection refused or unreachable (ConnectException)";
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 
     private static void sleep(Duration wait) {
