@@ -20,6 +20,8 @@ final class WireEncoder<T extends SpecificRecord> {
     private final boolean autoRegister;
     private final boolean isKey;
     private final Map<Class<?>, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+    /** Ids already registered or looked up, so the registry client is asked once per subject and schema. */
+    private final Map<String, Map<Schema, Integer>> ids = new ConcurrentHashMap<>();
 
     WireEncoder(SchemaRegistryClient registry, boolean autoRegister, boolean isKey) {
         this.registry = registry;
@@ -30,7 +32,8 @@ final class WireEncoder<T extends SpecificRecord> {
     byte[] encode(String topic, T record) {
         Schema schema = record.getSchema();
         String subject = AvroSerde.subject(topic, isKey);
-        int id = autoRegister ? registry.register(subject, schema) : registry.getId(subject, schema);
+        int id = ids.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).computeIfAbsent(schema,
+                s -> autoRegister ? registry.register(subject, s) : registry.getId(subject, s));
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         WireFormat.writeHeader(out, id);
         BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);

@@ -2,6 +2,8 @@ package io.agentwatch.topology;
 
 import io.agentwatch.observe.DetectionObserver;
 import io.agentwatch.serde.AvroSerdeException;
+import io.agentwatch.serde.SchemaNotFoundException;
+import io.agentwatch.serde.SchemaRegistryException;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -43,6 +45,13 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
                                 org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record,
                                 Exception exception) {
+        if (isRegistryOutage(exception)) {
+            // Not a bad record: the registry cannot be reached. Fail, so the record is retried
+            // after a restart instead of good data going to the dead-letter topic.
+            LOG.error("Schema registry unavailable while decoding {}-{}@{}: {}", record.topic(), record.partition(),
+                    record.offset(), exception.getMessage());
+            return DeserializationExceptionHandler.Response.fail();
+        }
         String reason = reasonOf(exception, "undecodable");
         LOG.warn("Dead-lettered undecodable record from {}-{}@{}: {} ({})", record.topic(), record.partition(),
                 record.offset(), reason, exception.getMessage());
@@ -61,6 +70,15 @@ public final class DeadLetterExceptionHandler implements DeserializationExceptio
         return ProcessingExceptionHandler.Response.resume(List.of(DeadLetters.record(dlqTopic,
                 context.sourceRawKey(), context.sourceRawValue(),
                 new DeadLetters.Origin(context.topic(), context.partition(), context.offset()), reason, exception)));
+    }
+
+    static boolean isRegistryOutage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SchemaRegistryException && !(t instanceof SchemaNotFoundException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The exception's own reason code when it carries one (the serde's and the validator's do). */
