@@ -108,23 +108,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static EmbeddedKafkaBroker launch(Map<String, String> overrides) {
         Path directory = createDirectory();
-        int brokerPort = BrokerProperties.freePort();
-        int controllerPort = BrokerProperties.freePort();
-        Path propertiesFile = directory.resolve("server.properties");
-        BrokerProperties.write(
-                BrokerProperties.of(brokerPort, controllerPort, directory.resolve("data"), overrides), propertiesFile);
-        Path logbackFile = writeLogbackConfig(directory);
-        // C1 only: the broker answers in 2-3 s instead of 3-6 s on two busy cores. It costs peak
-        // throughput, which a demo or a test never needs; benchmark against a real cluster.
-        List<String> jvmOptions = List.of(
-                "-Xmx512m",
-                "-XX:TieredStopAtLevel=1",
-                "-Dlogback.configurationFile=" + logbackFile,
-                "-Djava.awt.headless=true");
-        ChildJvm child = ChildJvm.start(jvmOptions, KafkaBrokerMain.class,
-                List.of(propertiesFile.toString(), Uuid.randomUuid().toString()), directory.resolve("broker.log"));
-        LOG.debug("started Kafka broker child JVM {} in {}", child.pid(), directory);
-        return new EmbeddedKafkaBroker(directory, brokerPort, child);
+        try {
+            int brokerPort = BrokerProperties.freePort();
+            int controllerPort = BrokerProperties.freePort();
+            Path propertiesFile = directory.resolve("server.properties");
+            BrokerProperties.write(
+                    BrokerProperties.of(brokerPort, controllerPort, directory.resolve("data"), overrides), propertiesFile);
+            List<String> jvmOptions = List.of(
+                    "-Xmx512m",
+                    // C1 only: the broker answers in 2-3 s instead of 3-6 s on two busy cores. It
+                    // costs peak throughput, which a demo or a test never needs; benchmark elsewhere.
+                    "-XX:TieredStopAtLevel=1",
+                    // A broker out of heap should die, and be reported, rather than limp on.
+                    "-XX:+ExitOnOutOfMemoryError",
+                    "-Dlogback.configurationFile=" + writeLogbackConfig(directory));
+            ChildJvm child = ChildJvm.start(jvmOptions, KafkaBrokerMain.class,
+                    List.of(propertiesFile.toString(), Uuid.randomUuid().toString()), directory.resolve("broker.log"));
+            LOG.debug("started Kafka broker child JVM {} in {}", child.pid(), directory);
+            return new EmbeddedKafkaBroker(directory, brokerPort, child);
+        } catch (RuntimeException e) {
+            deleteRecursively(directory);
+            throw e;
+        }
     }
 
     /** {@code host:port} for {@code bootstrap.servers}. */

@@ -35,7 +35,6 @@ public final class KafkaBrokerMain {
         stopWhenParentExits();
         int formatExit = format(propertiesFile, clusterId);
         if (formatExit != 0) {
-            LOG.error("formatting the broker storage failed with exit code {}", formatExit);
             System.exit(formatExit);
         }
         kafka.Kafka.main(new String[] {propertiesFile});
@@ -46,7 +45,11 @@ public final class KafkaBrokerMain {
         // StorageTool reports progress on the stream it is given; stdout goes to the broker log.
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try {
-            return kafka.tools.StorageTool.execute(formatArgs, out);
+            int exit = kafka.tools.StorageTool.execute(formatArgs, out);
+            if (exit != 0) {
+                LOG.error("formatting the broker storage failed with exit code {}", exit);
+            }
+            return exit;
         } catch (RuntimeException e) {
             LOG.error("formatting the broker storage failed", e);
             return 1;

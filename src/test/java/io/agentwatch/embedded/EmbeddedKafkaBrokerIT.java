@@ -61,6 +61,13 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
+    void shouldHandTheSameSharedBrokerToParametersAndStaticAccessors(
+            EmbeddedKafkaBroker broker, @BootstrapServers String bootstrap) {
+        assertThat(broker).isSameAs(KafkaBrokerExtension.broker());
+        assertThat(bootstrap).isEqualTo(broker.bootstrapServers()).isEqualTo(KafkaBrokerExtension.bootstrapServers());
+    }
+
+    @Test
     void shouldStopTheBrokerAndDeleteItsDirectoryOnClose() {
         // given
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();

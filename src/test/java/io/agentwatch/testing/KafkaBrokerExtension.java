@@ -27,18 +27,19 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *
  * <pre>{@code
  * @ExtendWith(KafkaBrokerExtension.class)
- * @Timeout(120)
+ * @Timeout(value = 120, unit = TimeUnit.SECONDS)
  * class RevokeEndToEndIT {
+ *     @BeforeAll
+ *     static void setUp() {                                   // static accessors
+ *         String bootstrap = KafkaBrokerExtension.bootstrapServers();
+ *         KafkaBrokerExtension.createTopics(new NewTopic("e2e.in", 2, (short) 1));
+ *     }
+ *
  *     @Test
  *     void shouldRevoke(@KafkaBrokerExtension.BootstrapServers String bootstrap) { ... }
  *
  *     @Test
  *     void shouldAlsoRevoke(EmbeddedKafkaBroker broker) { ... broker.bootstrapServers() ... }
- *
- *     @BeforeAll
- *     static void createTopics() {
- *         String bootstrap = KafkaBrokerExtension.bootstrapServers();   // static accessor
- *     }
  * }
  * }</pre>
  *
@@ -46,10 +47,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@code application.id}: {@link #uniqueName(String)}, {@code TopicNames.defaults().withPrefix(...)}.
  * Topics are not created automatically: create them with {@code TopicSetup.createTopics} or
  * {@link #createTopics(NewTopic...)}, which both wait until the broker serves them (a plain
- * {@code Admin.createTopics} returns a moment before). The broker needs 2-5 s to start and up to 512 MB of heap in its own JVM.
+ * {@code Admin.createTopics} returns a moment before). The broker needs 2-5 s to start, and up
+ * to 512 MB of heap in its own JVM.
  *
- * <p>The broker lives in the root context's store, which closes it (it is {@link AutoCloseable})
- * after the last test; its JVM shutdown hook is the fallback if the test JVM is stopped early.
+ * <p>The broker lives in the root context's store, which closes it after the last test class
+ * (JUnit 5.13 closes {@link AutoCloseable} store values; {@code CloseableResource} is
+ * deprecated). Its JVM shutdown hook is the fallback if the test JVM is stopped early.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
