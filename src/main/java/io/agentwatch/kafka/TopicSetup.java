@@ -38,7 +38,7 @@ public final class TopicSetup {
 
     /**
      * Creates those of agentwatch's topics that do not exist; existing topics are left as they are.
-     * The token index is compacted (it holds the latest state of each token). If some inputs
+     * The token index is compacted. If some inputs
      * already exist, missing inputs take their partition count rather than {@code partitions},
      * so that the inputs stay co-partitioned.
      *
@@ -51,40 +51,13 @@ public final class TopicSetup {
         }
         Set<String> existing = await(admin.listTopics().names(), "list topics");
         int inputPartitions = partitionsForMissingInputs(admin, names.inputs(), existing, partitions);
-
-        List<NewTopic> missing = new ArrayList<>();
-        for (String input : names.inputs()) {
-            missing.add(new NewTopic(input, inputPartitions, replicationFactor));
-        }
-        missing.add(new NewTopic(names.findings(), partitions, replicationFactor));
-        missing.add(new NewTopic(names.revokeCommands(), partitions, replicationFactor));
-        missing.add(new NewTopic(names.deadLetters(), partitions, replicationFactor));
-        missing.add(new NewTopic(names.tokenIndex(), partitions, replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        missing.removeIf(topic -> existing.contains(topic.name()));
+        List<NewTopic> missing = wanted(names, inputPartitions, partitions, replicationFactor).stream()
+                .filter(topic -> !existing.contains(topic.name()))
+                .toList();
         if (missing.isEmpty()) {
             return List.of();
         }
-
-        Map<String, KafkaFuture<Void>> results = admin.createTopics(missing).values();
-        List<String> created = new ArrayList<>();
-        for (NewTopic topic : missing) {
-            try {
-                results.get(topic.name()).get();
-                created.add(topic.name());
-                LOG.info("created topic {} with {} partitions, replication factor {}",
-                        topic.name(), topic.numPartitions(), topic.replicationFactor());
-            } catch (ExecutionException e) {
-                // Another instance starting at the same moment may have created it first.
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new KafkaException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
-                            e.getCause());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptException(e);
-            }
-        }
+        List<String> created = create(admin, missing);
         awaitVisible(admin, created);
         return created;
     }
@@ -103,6 +76,43 @@ public final class TopicSetup {
         if (counts.values().stream().distinct().count() > 1) {
             throw new InputTopicsException(mismatchMessage(counts));
         }
+    }
+
+    private static List<NewTopic> wanted(TopicNames names, int inputPartitions, int partitions, short replicationFactor) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String input : names.inputs()) {
+            topics.add(new NewTopic(input, inputPartitions, replicationFactor));
+        }
+        topics.add(new NewTopic(names.findings(), partitions, replicationFactor));
+        topics.add(new NewTopic(names.revokeCommands(), partitions, replicationFactor));
+        topics.add(new NewTopic(names.deadLetters(), partitions, replicationFactor));
+        // The index holds the latest state of each token, and a tombstone once it is gone.
+        topics.add(new NewTopic(names.tokenIndex(), partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        return topics;
+    }
+
+    private static List<String> create(Admin admin, List<NewTopic> topics) {
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+        List<String> created = new ArrayList<>();
+        for (NewTopic topic : topics) {
+            try {
+                results.get(topic.name()).get();
+                created.add(topic.name());
+                LOG.info("created topic {} with {} partitions, replication factor {}",
+                        topic.name(), topic.numPartitions(), topic.replicationFactor());
+            } catch (ExecutionException e) {
+                // Another instance starting at the same moment may have created it first.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new KafkaException("cannot create topic " + topic.name() + ": " + e.getCause().getMessage(),
+                            e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptException(e);
+            }
+        }
+        return created;
     }
 
     /**
