@@ -1,0 +1,296 @@
+package io.agentwatch.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one process) running in a
+ * child JVM, for the {@code demo} command and end-to-end tests.
+ *
+ * <p>The child runs the broker from the jars on this JVM's class path with a plain
+ * {@code server.properties}, as an operator would, rather than Kafka's in-process test kit, which
+ * enables unreleased features and swaps in test fault handlers. The broker listens on free
+ * loopback ports and keeps its data, and its log, in a temporary directory that {@link #close()}
+ * deletes. A JVM shutdown hook closes it too, so Ctrl-C does not leave a broker behind; if this
+ * JVM is killed outright, the broker notices its parent is gone and stops (see
+ * {@link KafkaBrokerMain}).
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+ *     props.put("bootstrap.servers", broker.bootstrapServers());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Exactly-once works: the transaction and offset topics are created with one replica.
+ * Topics are not created automatically, as on most production clusters: create them first
+ * ({@code TopicSetup}).
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    /** Longest wait for the broker to answer; generous because other builds may share the CPUs. */
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final int PORT_ATTEMPTS = 3;
+    private static final int LOG_TAIL_LINES = 40;
+
+    private final Path directory;
+    private final int brokerPort;
+    private final ChildJvm child;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Duration startupTime;
+
+    private EmbeddedKafkaBroker(Path directory, int brokerPort, ChildJvm child) {
+        this.directory = directory;
+        this.brokerPort = brokerPort;
+        this.child = child;
+        this.shutdownHook = new Thread(this::stopAndDelete, "embedded-kafka-broker-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Starts a broker with the default settings and waits until it answers. */
+    public static EmbeddedKafkaBroker start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Starts a broker and waits until it answers.
+     *
+     * @param serverProperties broker settings that override the defaults (for example
+     *     {@code num.partitions}); the listeners and {@code log.dirs} are best left alone
+     * @throws IllegalStateException if the broker does not answer within {@link #READY_TIMEOUT};
+     *     the message ends with the last lines of the broker's log
+     */
+    public static EmbeddedKafkaBroker start(Map<String, String> serverProperties) {
+        long startNanos = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            EmbeddedKafkaBroker broker = launch(serverProperties);
+            try {
+                broker.awaitReady(startNanos + READY_TIMEOUT.toNanos());
+            } catch (RuntimeException e) {
+                boolean portTaken = broker.lostPortRace();
+                broker.close();
+                if (!portTaken || attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("another process took the port chosen for the embedded Kafka broker; retrying with new ports");
+                continue;
+            }
+            broker.startupTime = Duration.ofNanos(System.nanoTime() - startNanos);
+            LOG.info("Kafka broker (pid {}) ready at {} after {} ms; broker log: {}",
+                    broker.child.pid(), broker.bootstrapServers(), broker.startupTime.toMillis(), broker.logFile());
+            return broker;
+        }
+    }
+
+    private static EmbeddedKafkaBroker launch(Map<String, String> overrides) {
+        Path directory = createDirectory();
+        try {
+            int brokerPort = BrokerProperties.freePort();
+            int controllerPort = BrokerProperties.freePort();
+            Path propertiesFile = directory.resolve("server.properties");
+            BrokerProperties.write(
+                    BrokerProperties.of(brokerPort, controllerPort, directory.resolve("data"), overrides), propertiesFile);
+            List<String> jvmOptions = List.of(
+                    "-Xmx512m",
+                    // C1 only: the broker answers in 2-3 s instead of 3-6 s on two busy cores. It
+                    // costs peak throughput, which a demo or a test never needs; benchmark elsewhere.
+                    "-XX:TieredStopAtLevel=1",
+                    // A broker out of heap should die, and be reported, rather than limp on.
+                    "-XX:+ExitOnOutOfMemoryError",
+                    "-Dlogback.configurationFile=" + writeLogbackConfig(directory));
+            ChildJvm child = ChildJvm.start(jvmOptions, KafkaBrokerMain.class,
+                    List.of(propertiesFile.toString(), Uuid.randomUuid().toString()), directory.resolve("broker.log"));
+            LOG.debug("started Kafka broker child JVM {} in {}", child.pid(), directory);
+            return new EmbeddedKafkaBroker(directory, brokerPort, child);
+        } catch (RuntimeException e) {
+            deleteRecursively(directory);
+            throw e;
+        }
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return BrokerProperties.HOST + ":" + brokerPort;
+    }
+
+    /** The broker's own log (its stdout and stderr); deleted by {@link #close()}. */
+    public Path logFile() {
+        return directory.resolve("broker.log");
+    }
+
+    /** The temporary directory holding the broker's data, configuration and log. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** From the call to {@link #start()} until the broker answered. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** The broker's process, for tests that check it is gone. */
+    ProcessHandle process() {
+        return child.handle();
+    }
+
+    /** Stops the broker (SIGTERM, then a kill after 15 s) and deletes its directory. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or about to run stopAndDelete itself; closed makes that harmless.
+        }
+        stopAndDelete();
+    }
+
+    private void stopAndDelete() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        child.stop(STOP_GRACE);
+        deleteRecursively(directory);
+        LOG.info("Kafka broker at {} stopped", bootstrapServers());
+    }
+
+    private void awaitReady(long deadlineNanos) {
+        // Wait for the port before asking an Admin client: it would log a warning per refused connection.
+        while (!acceptsConnections()) {
+            checkStillStarting(deadlineNanos, "the broker did not open port " + brokerPort);
+            sleep(POLL_INTERVAL);
+        }
+        // The port opens before the broker has joined its own quorum; an answer to
+        // describeCluster means it has, and is serving requests.
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG, "embedded-broker-readiness"))) {
+            Exception lastError = null;
+            while (true) {
+                try {
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(1_000)).nodes().get();
+                    return;
+                } catch (ExecutionException e) {
+                    lastError = e;
+                    sleep(POLL_INTERVAL);
+                }
+                checkStillStarting(deadlineNanos, "the broker did not answer describeCluster (last error: "
+                        + lastError.getCause() + ")");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the embedded Kafka broker to start", e);
+        }
+    }
+
+    private void checkStillStarting(long deadlineNanos, String timeoutReason) {
+        if (!child.isAlive()) {
+            throw startFailure("the broker process exited with code " + child.exitValue() + " while starting");
+        }
+        if (System.nanoTime() > deadlineNanos) {
+            throw startFailure(timeoutReason + " within " + READY_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    private IllegalStateException startFailure(String reason) {
+        return new IllegalStateException("Embedded Kafka broker did not start: " + reason + ". Last lines of "
+                + logFile() + " (deleted on close):\n" + logTail());
+    }
+
+    private boolean lostPortRace() {
+        return !child.isAlive() && logTail().contains("Address already in use");
+    }
+
+    private String logTail() {
+        try (Stream<String> lines = Files.lines(logFile(), StandardCharsets.UTF_8)) {
+            List<String> all = lines.toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - LOG_TAIL_LINES), all.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read the broker log: " + e + ")";
+        }
+    }
+
+    private boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(BrokerProperties.HOST, brokerPort), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path createDirectory() {
+        try {
+            return Files.createTempDirectory("agentwatch-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the embedded Kafka broker", e);
+        }
+    }
+
+    /** The broker logs to stdout (a file, see {@link ChildJvm}), at INFO, whatever logback.xml the class path has. */
+    private static Path writeLogbackConfig(Path directory) {
+        String config = """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """;
+        Path file = directory.resolve("broker-logback.xml");
+        try {
+            Files.writeString(file, config, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
+    }
+
+    private static void deleteRecursively(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(EmbeddedKafkaBroker::delete);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("could not delete the embedded Kafka broker's directory {}: {}", root, e.toString());
+        }
+    }
+
+    private static void delete(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the embedded Kafka broker to start", e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.agentwatch.embedded;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point of the child JVM started by {@link EmbeddedKafkaBroker}: formats the storage of a
+ * fresh single-node KRaft cluster, then runs {@code kafka.Kafka} on the same properties file.
+ *
+ * <p>Formatting here rather than in a JVM of its own saves a second JVM start and a second load
+ * of the broker's classes (about a second on a small machine). Storage is formatted in
+ * {@code --standalone} mode: the node is the only voter of its controller quorum.
+ *
+ * <p>The child also watches its parent. A shutdown hook in the parent covers Ctrl-C and normal
+ * exits, but not {@code kill -9} (an IDE's stop button, a build tool's fork timeout); then the
+ * broker notices that its parent is gone and stops itself instead of holding ports and CPU.
+ *
+ * <p>Arguments: {@code <server.properties> <cluster id>}.
+ */
+public final class KafkaBrokerMain {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerMain.class);
+
+    private KafkaBrokerMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            LOG.error("usage: KafkaBrokerMain <server.properties> <cluster id>");
+            System.exit(2);
+        }
+        String propertiesFile = args[0];
+        String clusterId = args[1];
+        stopWhenParentExits();
+        int formatExit = format(propertiesFile, clusterId);
+        if (formatExit != 0) {
+            System.exit(formatExit);
+        }
+        kafka.Kafka.main(new String[] {propertiesFile});
+    }
+
+    private static int format(String propertiesFile, String clusterId) {
+        String[] formatArgs = {"format", "--standalone", "--cluster-id", clusterId, "--config", propertiesFile};
+        // StorageTool reports progress on the stream it is given; stdout goes to the broker log.
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try {
+            int exit = kafka.tools.StorageTool.execute(formatArgs, out);
+            if (exit != 0) {
+                LOG.error("formatting the broker storage failed with exit code {}", exit);
+            }
+            return exit;
+        } catch (RuntimeException e) {
+            LOG.error("formatting the broker storage failed", e);
+            return 1;
+        }
+    }
+
+    private static void stopWhenParentExits() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            LOG.warn("parent process {} exited without stopping the broker; shutting down", parent.pid());
+            // exit (not halt) so that Kafka's own shutdown hook closes the logs cleanly.
+            System.exit(0);
+        }));
+    }
+}

@@ -1,0 +1,50 @@
+package io.agentwatch.kafka;
+
+import io.agentwatch.topology.Topics;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The effective names of agentwatch's topics: the {@link Topics} defaults unless configuration
+ * overrides them.
+ */
+public record TopicNames(
+        String toolCalls,
+        String tokenIssuances,
+        String tokenRevocations,
+        String findings,
+        String revokeCommands,
+        String tokenIndex,
+        String deadLetters) {
+
+    public TopicNames {
+        Objects.requireNonNull(toolCalls, "toolCalls");
+        Objects.requireNonNull(tokenIssuances, "tokenIssuances");
+        Objects.requireNonNull(tokenRevocations, "tokenRevocations");
+        Objects.requireNonNull(findings, "findings");
+        Objects.requireNonNull(revokeCommands, "revokeCommands");
+        Objects.requireNonNull(tokenIndex, "tokenIndex");
+        Objects.requireNonNull(deadLetters, "deadLetters");
+    }
+
+    public static TopicNames defaults() {
+        return new TopicNames(Topics.TOOL_CALLS, Topics.TOKEN_ISSUANCES, Topics.TOKEN_REVOCATIONS,
+                Topics.FINDINGS, Topics.REVOKE_COMMANDS, Topics.TOKEN_INDEX, Topics.DLQ);
+    }
+
+    /** The same names with {@code prefix} in front: lets tests that share one broker keep apart. */
+    public TopicNames withPrefix(String prefix) {
+        return new TopicNames(prefix + toolCalls, prefix + tokenIssuances, prefix + tokenRevocations,
+                prefix + findings, prefix + revokeCommands, prefix + tokenIndex, prefix + deadLetters);
+    }
+
+    /** The three inputs, keyed by agent id, which must be co-partitioned. */
+    public List<String> inputs() {
+        return List.of(toolCalls, tokenIssuances, tokenRevocations);
+    }
+
+    /** The topics agentwatch writes to (besides the internal topics Kafka Streams manages). */
+    public List<String> outputs() {
+        return List.of(findings, revokeCommands, tokenIndex, deadLetters);
+    }
+}
