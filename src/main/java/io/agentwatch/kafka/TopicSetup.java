@@ -1,5 +1,6 @@
 package io.agentwatch.kafka;
 
+import io.agentwatch.topology.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

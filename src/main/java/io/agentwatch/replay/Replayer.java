@@ -7,7 +7,7 @@ import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.topology.AgentwatchTopology;
-import io.agentwatch.topology.AgentwatchTopology.TopicNames;
+import io.agentwatch.topology.TopicNames;
 import io.agentwatch.topology.DeadLetters;
 import io.agentwatch.topology.MonitorServices;
 import io.agentwatch.topology.Names;
@@ -83,7 +83,7 @@ public final class Replayer implements Closeable {
         findings = driver.createOutputTopic(topics.findings(), keysIn, serdes.forClass(Finding.class).deserializer());
         commands = driver.createOutputTopic(topics.revokeCommands(), keysIn,
                 serdes.forClass(RevokeCommand.class).deserializer());
-        dlq = driver.createOutputTopic(topics.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        dlq = driver.createOutputTopic(topics.deadLetters(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** Feeds one event, keyed by its agent id, and returns what it produced in processing order. */

@@ -44,24 +44,6 @@ public final class AgentwatchTopology {
     private AgentwatchTopology() {
     }
 
-    /** Effective topic names, from config. */
-    public record TopicNames(String toolCalls, String tokenIssuances, String tokenRevocations, String findings,
-                             String revokeCommands, String tokenIndex, String dlq) {
-        public static TopicNames from(AgentwatchConfig c) {
-            return new TopicNames(c.getString(AgentwatchConfig.TOPIC_TOOL_CALLS),
-                    c.getString(AgentwatchConfig.TOPIC_TOKEN_ISSUANCES),
-                    c.getString(AgentwatchConfig.TOPIC_TOKEN_REVOCATIONS),
-                    c.getString(AgentwatchConfig.TOPIC_FINDINGS),
-                    c.getString(AgentwatchConfig.TOPIC_REVOKE_COMMANDS),
-                    c.getString(AgentwatchConfig.TOPIC_TOKEN_INDEX),
-                    c.getString(AgentwatchConfig.TOPIC_DLQ));
-        }
-
-        public java.util.List<String> inputs() {
-            return java.util.List.of(toolCalls, tokenIssuances, tokenRevocations);
-        }
-    }
-
     /**
      * Kafka Streams properties for this topology: the config's (exactly_once_v2 and the
      * kafka.* pass-through) plus the dead-letter handlers, which need the DLQ topic and the
@@ -72,7 +54,7 @@ public final class AgentwatchTopology {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put("processing.exception.handler.global.enabled", true);
-        p.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, TopicNames.from(config).dlq());
+        p.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, TopicNames.from(config).deadLetters());
         p.put(DeadLetterExceptionHandler.OBSERVER_CONFIG, observer);
         return p;
     }
@@ -126,7 +108,7 @@ public final class AgentwatchTopology {
                 upcast(serdes.forClass(RevokeCommand.class).serializer()), Names.AGENT_MONITOR);
         t.addSink(Names.TOKEN_INDEX_SINK, topics.tokenIndex(), keyOut,
                 upcast(serdes.forClass(TokenIssued.class).serializer()), Names.AGENT_MONITOR);
-        t.addSink(Names.DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(),
+        t.addSink(Names.DLQ_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
                 Names.VALIDATE);
 
         // The token index is a global store: every instance holds all tokens, for the checks

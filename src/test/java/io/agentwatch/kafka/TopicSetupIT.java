@@ -1,5 +1,6 @@
 package io.agentwatch.kafka;
 
+import io.agentwatch.topology.TopicNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
 package io.agentwatch.testing;
 
+import io.agentwatch.topology.TopicNames;
 import io.agentwatch.embedded.EmbeddedKafkaBroker;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,6 +1,6 @@
-package io.agentwatch.kafka;
+package io.agentwatch.topology;
 
-import io.agentwatch.topology.Topics;
+import io.agentwatch.config.AgentwatchConfig;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +25,17 @@ public record TopicNames(
         Objects.requireNonNull(revokeCommands, "revokeCommands");
         Objects.requireNonNull(tokenIndex, "tokenIndex");
         Objects.requireNonNull(deadLetters, "deadLetters");
+    }
+
+    /** The names configured by topic.* keys (defaults: {@link Topics}). */
+    public static TopicNames from(AgentwatchConfig c) {
+        return new TopicNames(c.getString(AgentwatchConfig.TOPIC_TOOL_CALLS),
+                c.getString(AgentwatchConfig.TOPIC_TOKEN_ISSUANCES),
+                c.getString(AgentwatchConfig.TOPIC_TOKEN_REVOCATIONS),
+                c.getString(AgentwatchConfig.TOPIC_FINDINGS),
+                c.getString(AgentwatchConfig.TOPIC_REVOKE_COMMANDS),
+                c.getString(AgentwatchConfig.TOPIC_TOKEN_INDEX),
+                c.getString(AgentwatchConfig.TOPIC_DLQ));
     }
 
     public static TopicNames defaults() {
