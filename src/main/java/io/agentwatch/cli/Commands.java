@@ -5,6 +5,7 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.config.ConfigLoader;
 import io.agentwatch.observe.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;
 import io.agentwatch.topology.RegistrySerdes;
 import java.nio.file.Path;
@@ -25,6 +26,6 @@ public final class Commands {
         return new MonitorServices(
                 ToolCatalog.fromConfig(config.getString(AgentwatchConfig.CATALOG_FILE)),
                 Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)),
-                new RegistrySerdes(config), observer, clock, replay);
+                new RegistrySerdes(config), observer, clock, replay, new BaselineResets());
     }
 }

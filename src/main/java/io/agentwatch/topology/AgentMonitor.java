@@ -120,6 +120,10 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     @Override
     public void process(Record<String, SpecificRecord> record) {
         long start = System.nanoTime();
+        if (services.resets().take(record.key())) {
+            baselines.delete(record.key());
+            baselineCache.remove(record.key());
+        }
         SpecificRecord value = record.value();
         if (value instanceof ToolCall c) {
             services.observer().eventIn("tool_call");
@@ -336,11 +340,6 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private void storeBaseline(String agentId, Baseline b) {
         baselines.put(agentId, b);
         baselineCache.put(agentId, b);
-    }
-
-    /** Resets one agent's baseline to LEARNING (admin action: re-learn after a legitimate change). */
-    public static void resetBaseline(KeyValueStore<String, Baseline> store, String agentId) {
-        store.delete(agentId);
     }
 
     private void sweep(long now) {
