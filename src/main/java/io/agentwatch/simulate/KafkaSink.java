@@ -41,12 +41,18 @@ public final class KafkaSink implements SimulationSink {
     /** A producer with safe settings on top of {@code config} (bootstrap servers, security, client id). */
     public static KafkaSink create(Map<String, Object> config, Serializer<SpecificRecord> valueSerializer,
                                    Topics topics) {
+        return new KafkaSink(new KafkaProducer<>(producerSettings(config), new StringSerializer(), valueSerializer),
+                topics);
+    }
+
+    /** acks=all and idempotence are not negotiable: a lost or duplicated event would fake or hide an attack. */
+    static Map<String, Object> producerSettings(Map<String, Object> config) {
         Map<String, Object> settings = new HashMap<>(config);
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         settings.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "agentwatch-simulator");
         settings.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        return new KafkaSink(new KafkaProducer<>(settings, new StringSerializer(), valueSerializer), topics);
+        return settings;
     }
 
     @Override

@@ -31,12 +31,25 @@ final class SessionWriter {
     /** Longest session that fits the longest token, with a margin so the last call is clearly before expiry. */
     private static final Duration LONGEST_SESSION = Duration.ofMinutes(55);
     private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(1);
+    private static final Duration SHORTEST_REVOCATION_DELAY = Duration.ofSeconds(1);
     private static final Duration THINK_TIME = Duration.ofSeconds(9);
 
     private final TokenLedger ledger;
+    private final Duration expiryMargin;
+    private final Duration revocationDelay;
 
-    SessionWriter(TokenLedger ledger) {
+    /**
+     * {@code distinct} is the simulated time that still shows as a difference once the live phase
+     * is sped up: the end of a session (revocation, expiry) stays strictly after its last call.
+     */
+    SessionWriter(TokenLedger ledger, Duration distinct) {
         this.ledger = ledger;
+        this.expiryMargin = max(EXPIRY_MARGIN, distinct);
+        this.revocationDelay = max(SHORTEST_REVOCATION_DELAY, distinct);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     /** The session's events; {@code end} is this agent's last event (a delegate's session may run longer). */
@@ -56,8 +69,8 @@ final class SessionWriter {
         String tokenId = "tok-" + base;
         List<Call> calls = fitIntoOneToken(start, timeCalls(task.steps(), start, rand));
         Instant last = calls.isEmpty() ? start : calls.get(calls.size() - 1).at();
-        Instant expires = start.plus(ttl(Duration.between(start, last).plus(EXPIRY_MARGIN), rand));
-        Instant revoked = rand.chance(0.75) ? last.plus(rand.millisBetween(1_000, 20_000)) : null;
+        Instant expires = start.plus(ttl(Duration.between(start, last).plus(expiryMargin), rand));
+        Instant revoked = rand.chance(0.75) ? last.plus(max(revocationDelay, rand.millisBetween(1_000, 20_000))) : null;
         ledger.record(new IssuedToken(tokenId, agent.id(), task.scopes(), start, expires, revoked));
 
         out.add(new Timed(start, TokenIssued.newBuilder()

@@ -41,7 +41,8 @@ public record SimulationSpec(long seed, int agents, List<String> roles, Instant 
         require(hijackEvery.compareTo(Duration.ZERO) > 0, "hijackEvery must be positive");
         require(liveRate >= 0 && Double.isFinite(liveRate), "liveRate must be a non-negative number");
         require(liveDuration == null || !liveDuration.isNegative(), "liveDuration must not be negative");
-        require(agents >= 2 || !attacks.contains(AttackPattern.DELEGATION_ESCALATION),
+        boolean injects = (liveDuration == null || !liveDuration.isZero()) && attackCount > 0;
+        require(agents >= 2 || !injects || !attacks.contains(AttackPattern.DELEGATION_ESCALATION),
                 "delegation-escalation needs at least two agents");
     }
 

@@ -43,6 +43,9 @@ public final class Simulator implements Iterator<TraceEvent> {
     /** Simulated time over which the fleet's natural busy-hour rate is measured to set the live speed-up. */
     private static final Duration PILOT = Duration.ofHours(12);
 
+    /** Live time by which the end of a session stays after its last call, at any speed-up. */
+    private static final Duration DISTINCT = Duration.ofMillis(2);
+
     private record Queued(Timed timed, long seq) {
     }
 
@@ -52,7 +55,7 @@ public final class Simulator implements Iterator<TraceEvent> {
     private final Instant end;
     private final Fleet fleet;
     private final TokenLedger ledger = new TokenLedger();
-    private final SessionWriter writer = new SessionWriter(ledger);
+    private final SessionWriter writer;
     private final HijackSchedule hijacks;
     private final PriorityQueue<Queued> pending = new PriorityQueue<>(
             Comparator.comparing((Queued q) -> q.timed().time()).thenComparingLong(Queued::seq));
@@ -65,6 +68,7 @@ public final class Simulator implements Iterator<TraceEvent> {
         boolean speedUp = spec.hasLivePhase() && spec.liveRate() > 0;
         warp = new TimeWarp(liveStart, speedUp ? spec.liveRate() / naturalBusyRate(spec) : 1.0);
         end = spec.liveDuration() == null ? null : liveStart.plus(warp.simulated(spec.liveDuration()));
+        writer = new SessionWriter(ledger, warp.simulated(DISTINCT));
         List<Agent> agents = createAgents(spec);
         fleet = new Fleet(agents);
         hijacks = new HijackSchedule(spec, warp, end, new Rand(Rand.mix(spec.seed(), -1)));
