@@ -3,7 +3,6 @@ package io.agentwatch.simulate;
 import io.agentwatch.simulate.model.Rand;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -35,15 +34,14 @@ final class HijackSchedule {
     }
 
     /**
-     * Marks one of {@code active} (agents that will still start sessions) to be hijacked in its
-     * next session and moves on to the next hijack. Returns that agent, or null if none is free.
+     * Marks one of {@code agents} to be hijacked in its next session and moves on to the next
+     * hijack. Returns that agent, or null if all are already waiting for a hijack.
      */
-    AgentClock inject(Collection<AgentClock> active) {
+    AgentClock inject(List<AgentClock> agents) {
         AttackPattern pattern = patterns.get(injected % patterns.size());
         injected++;
         next = injected < count ? before(next.plus(every)) : null;
-        List<AgentClock> free = active.stream().filter(c -> c.pendingAttack == null)
-                .sorted((a, b) -> Integer.compare(a.index(), b.index())).toList();
+        List<AgentClock> free = agents.stream().filter(c -> c.pendingAttack == null).toList();
         List<String> preferred = pattern.hijack().preferredRoles();
         List<AgentClock> fitting = free.stream().filter(c -> preferred.contains(c.agent().role().name())).toList();
         List<AgentClock> candidates = fitting.isEmpty() ? free : fitting;

@@ -43,6 +43,8 @@ public final class Simulator implements Iterator<TraceEvent> {
     /** Simulated time over which the fleet's natural busy-hour rate is measured to set the live speed-up. */
     private static final Duration PILOT = Duration.ofHours(12);
 
+    /** Longest live time between a hijack's injection and the agent starting the hijacked session. */
+    private static final Duration PICK_UP_DELAY = Duration.ofSeconds(40);
     /** Live time by which the end of a session stays after its last call, at any speed-up. */
     private static final Duration DISTINCT = Duration.ofMillis(2);
 
@@ -59,8 +61,10 @@ public final class Simulator implements Iterator<TraceEvent> {
     private final HijackSchedule hijacks;
     private final PriorityQueue<Queued> pending = new PriorityQueue<>(
             Comparator.comparing((Queued q) -> q.timed().time()).thenComparingLong(Queued::seq));
+    /** Agents that will start another session, by when. */
     private final PriorityQueue<AgentClock> starts = new PriorityQueue<>(
             Comparator.comparing((AgentClock c) -> c.nextStart).thenComparingInt(AgentClock::index));
+    private final List<AgentClock> clocks = new ArrayList<>();
     private long seq;
 
     public Simulator(SimulationSpec spec) {
@@ -76,6 +80,7 @@ public final class Simulator implements Iterator<TraceEvent> {
             AgentClock clock = new AgentClock(agents.get(i), i, spec.seed(), liveStart);
             clock.busyUntil = spec.start();
             clock.nextStart = clock.sessionAfter(spec.start(), end);
+            clocks.add(clock);
             schedule(clock);
         }
     }
@@ -154,18 +159,24 @@ public final class Simulator implements Iterator<TraceEvent> {
         return limit == null || !t.isAfter(limit);
     }
 
-    /** A prompt injection arrives with new work: the chosen agent takes it as soon as its current session is over. */
+    /**
+     * A prompt injection arrives with new work (an email, a web page, a ticket): the chosen agent
+     * picks it up a little later, or once its current session is over, even if it had no more
+     * work planned before the end.
+     */
     private void inject(Instant at) {
-        AgentClock chosen = hijacks.inject(starts);
+        AgentClock chosen = hijacks.inject(clocks);
         if (chosen == null) {
             return;
         }
+        Instant pickedUp = at.plusMillis(Math.round(warp.simulated(PICK_UP_DELAY).toMillis()
+                * chosen.agent().rand().uniform(0.05, 1)));
         Instant soonest = chosen.busyUntil.plus(MIN_GAP);
-        Instant start = soonest.isAfter(at) ? soonest : at;
+        Instant start = soonest.isAfter(pickedUp) ? soonest : pickedUp;
         if (start.isBefore(chosen.nextStart)) {
             starts.remove(chosen);
             chosen.nextStart = start;
-            starts.add(chosen);
+            schedule(chosen);
         }
     }
 
