@@ -114,10 +114,6 @@ public final class Simulator implements Iterator<TraceEvent> {
         return warp.speedup();
     }
 
-    public List<String> agentIds() {
-        return fleet.agents().stream().map(Agent::id).toList();
-    }
-
     public Stream<TraceEvent> stream() {
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(this,
                 Spliterator.ORDERED | Spliterator.NONNULL), false);

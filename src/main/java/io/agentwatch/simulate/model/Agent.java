@@ -40,9 +40,4 @@ public final class Agent {
     public int nextSessionNumber() {
         return ++sessions;
     }
-
-    @Override
-    public String toString() {
-        return name;
-    }
 }
