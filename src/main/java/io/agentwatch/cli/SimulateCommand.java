@@ -1,5 +1,7 @@
 package io.agentwatch.cli;
 
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.topology.RegistrySerdes;
 import io.agentwatch.simulate.AttackPattern;
 import io.agentwatch.simulate.JsonLinesSink;
 import io.agentwatch.simulate.KafkaSink;
@@ -48,12 +50,6 @@ import picocli.CommandLine.Spec;
             "1:writing the file or producing to Kafka failed",
             "2:invalid options"})
 public final class SimulateCommand implements Callable<Integer> {
-
-    /** Makes the Avro value serializer for Kafka output from the schema registry URL. */
-    @FunctionalInterface
-    public interface ValueSerializerFactory {
-        Serializer<SpecificRecord> create(String schemaRegistryUrl);
-    }
 
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
     private static final long SHUTDOWN_WAIT_SECONDS = 10;
@@ -120,13 +116,6 @@ public final class SimulateCommand implements Callable<Integer> {
                     + " --bootstrap, off for JSON Lines.")
     private Boolean pace;
 
-    private final ValueSerializerFactory serializers;
-
-    /** {@code serializers} is only called with --bootstrap. */
-    public SimulateCommand(ValueSerializerFactory serializers) {
-        this.serializers = serializers;
-    }
-
     @Override
     public Integer call() throws InterruptedException {
         boolean toKafka = bootstrap != null;
@@ -182,7 +171,8 @@ public final class SimulateCommand implements Callable<Integer> {
     private SimulationSink openSink(boolean toKafka) throws IOException {
         if (toKafka) {
             return KafkaSink.create(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                    serializers.create(schemaRegistry),
+                    new RegistrySerdes(Commands.loadConfig(null,
+                            Map.of(AgentwatchConfig.SCHEMA_REGISTRY_URL, schemaRegistry))).anySerializer(),
                     new KafkaSink.Topics(Topics.TOOL_CALLS, Topics.TOKEN_ISSUANCES, Topics.TOKEN_REVOCATIONS));
         }
         return out == null || out.toString().equals("-")

@@ -6,13 +6,17 @@ import io.agentwatch.state.Grain;
 
 /**
  * One grain value judged against the baseline: its estimate, and whether it is surprising
- * enough (at or above the threshold in bits) to count as UNSEEN or RARE.
+ * enough to count. An UNSEEN value counts at the threshold; a value the agent has used needs
+ * {@value #RARE_MARGIN_BITS} bits more (eight times less likely), because real agents use
+ * some tools, targets and boundaries only now and then, and that is not news: rare is not unseen.
  */
 public record Novelty(String grain, String value, Grain.Estimate estimate, boolean notable) {
+    public static final double RARE_MARGIN_BITS = 3.0;
 
     public static Novelty of(Baseline baseline, String grain, String value, double thresholdBits) {
         Grain.Estimate e = baseline.grain(grain).estimate(value);
-        return new Novelty(grain, value, e, value != null && e.surprisalBits() >= thresholdBits);
+        double needed = e.unseen() ? thresholdBits : thresholdBits + RARE_MARGIN_BITS;
+        return new Novelty(grain, value, e, value != null && e.surprisalBits() >= needed);
     }
 
     public boolean unseen() {

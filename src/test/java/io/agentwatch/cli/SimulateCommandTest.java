@@ -21,9 +21,7 @@ class SimulateCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int simulate(String... args) {
-        CommandLine cli = new CommandLine(new SimulateCommand(url -> {
-            throw new AssertionError("no serializer is needed without --bootstrap");
-        }));
+        CommandLine cli = new CommandLine(new SimulateCommand());
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);

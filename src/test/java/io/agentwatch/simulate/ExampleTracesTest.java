@@ -54,9 +54,7 @@ class ExampleTracesTest {
     private static void simulate(String args, Path out) {
         List<String> argv = new ArrayList<>(List.of(args.split(" ")));
         argv.addAll(List.of("--out", out.toString()));
-        CommandLine cli = new CommandLine(new SimulateCommand(url -> {
-            throw new AssertionError("examples need no broker");
-        }));
+        CommandLine cli = new CommandLine(new SimulateCommand());
         cli.setErr(new PrintWriter(new StringWriter()));
         assertThat(cli.execute(argv.toArray(String[]::new))).as(args).isZero();
     }
