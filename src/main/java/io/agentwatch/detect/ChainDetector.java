@@ -44,8 +44,11 @@ public final class ChainDetector {
         String destination = call.boundary();
         List<SessionState.SensitiveRead> sources = session.sensitiveReads().stream()
                 .filter(r -> !destination.equals(r.boundary())).toList();
+        // Untrusted input + private data + a sink: toxic only when the sink leads out of the
+        // boundary the private data came from (sharing inside that boundary moves nothing out).
         boolean toxic = call.has(ToolFlag.EXTERNAL_SINK) && session.untrustedInputEventId() != null
-                && session.privateDataEventId() != null;
+                && session.privateDataEventId() != null
+                && !session.sensitiveReadBoundaries().contains(destination);
         if (sources.isEmpty() && !toxic) {
             return out;
         }
