@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * revoke comes out before the data leaves:
  * <ul>
  * <li>{@code chain.exfiltration}: sensitive data read in boundary A, then WRITE/SEND/EXECUTE
- * (or an external sink) into boundary B != A, where B, the recipient or the sink is one this
- * agent never (or very rarely) used. From the first event when B is outside the token's
+ * (or an external sink) into boundary B != A, where B is a boundary this agent never (or very
+ * rarely) sends to or uses; a new recipient or sink inside a boundary it uses is only LOW. From the first event when B is outside the token's
  * allowed boundaries; otherwise once the baseline is ACTIVE.</li>
  * <li>{@code chain.toxic_flow}: untrusted input + private data + an external sink in one
  * session, to a destination the agent does not use.</li>
@@ -79,12 +79,22 @@ public final class ChainDetector {
         if (!session.raiseOnce("chain:" + destination + "|" + call.target())) {
             return out;
         }
+        // Revocation needs a destination boundary the agent does not send to (or use at all);
+        // a new recipient or sink inside a boundary it uses every day is context, not exfiltration.
         List<Novelty> novel = destinationNovelty.stream().filter(Novelty::notable).toList();
-        if (!novel.isEmpty()) {
+        boolean newBoundary = destinationNovelty.get(0).notable() || destinationNovelty.get(1).notable();
+        if (newBoundary) {
             boolean restricted = sources.stream().anyMatch(r -> r.sensitivity() == Sensitivity.RESTRICTED);
             Detection.Builder b = chain(call, session, sources, rule,
                     restricted ? Severity.CRITICAL : Severity.HIGH, restricted ? 95 : 85,
                     novel.stream().map(Novelty::describe).collect(Collectors.joining("; ")));
+            novel.forEach(n -> b.observe(n.toObservation()));
+            out.add(b.build());
+            return out;
+        }
+        if (!novel.isEmpty()) {
+            Detection.Builder b = chain(call, session, sources, "chain.cross_boundary", Severity.LOW, 10,
+                    "a boundary it uses, but " + novel.stream().map(Novelty::describe).collect(Collectors.joining("; ")));
             novel.forEach(n -> b.observe(n.toObservation()));
             out.add(b.build());
             return out;

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
  * Graded: novelty alone is LOW, also for a new tool that writes INTERNAL data inside the
  * agent's usual boundaries; MEDIUM needs a second signal (CONFIDENTIAL+ data, or a change
  * made in a boundary the agent does not use); HIGH is a high-impact action (write, delete,
- * execute, send or delegate on CONFIDENTIAL+ data) this agent has never done. Mildly rare actions add up per
+ * execute, send or delegate on CONFIDENTIAL+ data) this agent has never done, in a boundary it
+ * does not use. The same first action inside its own boundaries (a billing agent's first
+ * refund) is MEDIUM: worth an analyst's look, not a revoke. Mildly rare actions add up per
  * session into one session-level finding.
  */
 public final class ScopeDriftDetector {
@@ -71,7 +73,8 @@ public final class ScopeDriftDetector {
         int score;
         String rule;
         boolean newBoundary = notable.stream().anyMatch(n -> n.grain().equals(Baseline.BOUNDARY));
-        if (call.isWriteLike() && call.atLeast(Sensitivity.CONFIDENTIAL) && toolOp.notable() && toolOp.unseen()) {
+        if (call.isWriteLike() && call.atLeast(Sensitivity.CONFIDENTIAL) && toolOp.notable() && toolOp.unseen()
+                && newBoundary) {
             severity = Severity.HIGH;
             score = 75;
             rule = "drift.high_impact";

@@ -173,18 +173,42 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         if (d.isPresent()) {
             SessionState session = state.sessionId() == null ? null
                     : sessions.get(Names.key(t.getAgentId(), state.sessionId()));
-            respondToToken(d.get(), state, session);
+            Finding f = respondToToken(d.get(), state, session);
+            if (f != null && ResponsePolicy.isRevoke(f.getAction()) && !policy.settings().dryRun()) {
+                revokeDelegator(state, f);
+            }
         }
     }
 
-    private void respondToToken(Detection d, TokenState token, SessionState session) {
+    private Finding respondToToken(Detection d, TokenState token, SessionState session) {
         SessionState s = session != null ? session
                 : new SessionState(token.agentId(), token.sessionId() == null ? token.tokenId() : token.sessionId(),
                 token.issuedAt());
-        respondAt(d, null, s, baseline(token.agentId()), token.tokenId(), true, token.issuedAt());
+        Finding f = respondAt(d, null, s, baseline(token.agentId()), token.tokenId(), true, token.issuedAt());
         if (session != null) {
             sessions.put(Names.key(token.agentId(), session.sessionId()), session);
         }
+        return f;
+    }
+
+    /**
+     * A delegator that hands out broader rights than it holds was steered into it: its own
+     * token goes too. The delegator's session lives in another task, so this command cannot be
+     * de-duplicated against that task's state; it is emitted once, when the escalated token is
+     * issued, and its id (agent, TOKEN, token) lets the broker drop a repeat.
+     */
+    private void revokeDelegator(TokenState escalated, Finding finding) {
+        TokenState.Delegator delegator = escalated.actorChain().get(0);
+        Optional<TokenState> parent = directory.lookup(delegator.tokenId());
+        if (parent.isEmpty() || parent.get().agentId().equals(escalated.agentId())) {
+            return;
+        }
+        TokenState t = parent.get();
+        RevokeCommand c = Responses.command(t.agentId(), RevokeScope.TOKEN, t.tokenId(), List.of(t.tokenId()),
+                t.sessionId(), finding, null, escalated.issuedAt(), Math.max(t.expiresAt(), escalated.issuedAt()),
+                policy.settings().signingKey());
+        forward(c, Names.REVOKE_COMMANDS_SINK, t.agentId(), escalated.issuedAt(), null);
+        services.observer().revokeCommand(c, services.clock().millis());
     }
 
     private void onTokenRevoked(TokenRevoked r) {
@@ -210,18 +234,20 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         respondAt(d, call, session, baseline, trigger, mayRevoke, call.time());
     }
 
+
+
     /**
      * Suppression, risk, action, finding, and (when the action revokes and no earlier command
      * of the session covers it) the revoke command, all before the next record is processed.
      */
-    private void respondAt(Detection d, Call call, SessionState session, Baseline baseline, String trigger,
-                           boolean mayRevoke, long eventTime) {
+    private Finding respondAt(Detection d, Call call, SessionState session, Baseline baseline, String trigger,
+                              boolean mayRevoke, long eventTime) {
         String agentId = session.agentId();
         Suppressions.Rule suppressed = services.suppressions().match(agentId, call == null ? null : call.tool(),
                 call == null ? null : call.boundary(), d.rule());
         if (suppressed != null) {
             services.observer().suppressed(d.rule());
-            return;
+            return null;
         }
         session.addRisk(d.score(), d.severity());
         Action action = policy.decide(d, call, session.risk());
@@ -249,6 +275,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             forward(command, Names.REVOKE_COMMANDS_SINK, agentId, eventTime, inputEventId);
             services.observer().revokeCommand(command, services.clock().millis());
         }
+        return finding;
     }
 
     private void forward(SpecificRecord value, String sink, String agentId, long time, String inputEventId) {
