@@ -91,6 +91,7 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private volatile Supplier<Set<String>> liveTasks;
     private volatile long lastTaskCheck;
+    private volatile boolean taskCheckDue;
 
     /** A new Prometheus registry with the contract metrics and the JVM and process binders. */
     public MicrometerObserver() {
@@ -180,7 +181,7 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     /** Where the gauges learn which tasks are still on this instance; null: keep every task. */
     void liveTasks(Supplier<Set<String>> tasks) {
         liveTasks = tasks;
-        lastTaskCheck = 0;
+        taskCheckDue = true;
     }
 
     private static Set<String> activeTasks(KafkaStreams streams) {
@@ -273,10 +274,11 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     private void pruneTasks() {
         Supplier<Set<String>> source = liveTasks;
         long now = System.nanoTime();
-        if (source == null || now - lastTaskCheck < TASK_CHECK_INTERVAL_NANOS) {
+        if (source == null || (!taskCheckDue && now - lastTaskCheck < TASK_CHECK_INTERVAL_NANOS)) {
             return;
         }
         lastTaskCheck = now;
+        taskCheckDue = false;
         Set<String> live;
         try {
             live = source.get();
