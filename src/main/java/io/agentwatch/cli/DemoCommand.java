@@ -3,14 +3,14 @@ package io.agentwatch.cli;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.embedded.EmbeddedKafkaBroker;
 import io.agentwatch.kafka.TopicSetup;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.observe.FindingLog;
 import io.agentwatch.runtime.DetectorService;
+import io.agentwatch.runtime.LiveDetector;
 import io.agentwatch.simulate.KafkaSink;
 import io.agentwatch.simulate.SampleCredentialBroker;
 import io.agentwatch.simulate.SimulationRunner;
 import io.agentwatch.simulate.SimulationSpec;
 import io.agentwatch.simulate.Simulator;
-import io.agentwatch.topology.MonitorServices;
 import io.agentwatch.topology.RegistrySerdes;
 import io.agentwatch.topology.TopicNames;
 import java.nio.file.Files;
@@ -68,6 +68,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DemoConsole console = new DemoConsole(System.out);
+        // The console prints findings for a person; the per-finding log lines would repeat them on the same terminal.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FindingLog.LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread main = Thread.currentThread();
@@ -91,17 +94,19 @@ public final class DemoCommand implements Callable<Integer> {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 TopicSetup.createTopics(admin, topics, partitions, (short) 1);
             }
-            MonitorServices services = Commands.services(config, console, Clock.systemUTC(), false);
             RegistrySerdes serdes = new RegistrySerdes(config);
-            try (DetectorService detector = DetectorService.start(config, services, null);
+            try (LiveDetector live = LiveDetector.start(config, console);
                  SampleCredentialBroker credentialBroker = new SampleCredentialBroker(broker.bootstrapServers(), topics,
                          serdes, Clock.systemUTC(), console::revoked);
                  KafkaSink sink = KafkaSink.create(Map.of("bootstrap.servers", broker.bootstrapServers()),
                          serdes.anySerializer(), new KafkaSink.Topics(topics.toolCalls(), topics.tokenIssuances(),
                                  topics.tokenRevocations()))) {
-                console.phase(String.format("detector started (%.1f s since launch); fast-forwarding %d days of benign"
-                        + " history for %d agents, then live traffic at %.0f events/s with a hijack about every %d s",
-                        (System.nanoTime() - started) / 1e9, days, agents, rate, hijackEvery));
+                DetectorService detector = live.service();
+                console.phase(String.format("detector started (%.1f s since launch); metrics and agent queries on"
+                        + " http://127.0.0.1:%d (/metrics, /agents/{id})", (System.nanoTime() - started) / 1e9,
+                        live.observability().port()));
+                console.phase(String.format("fast-forwarding %d days of benign history for %d agents, then live"
+                        + " traffic at %.0f events/s with a hijack about every %d s", days, agents, rate, hijackEvery));
                 Simulator simulator = new Simulator(SimulationSpec.builder().seed(seed).agents(agents)
                         .start(Instant.now().minus(days, ChronoUnit.DAYS)).historyDays(days).liveRate(rate)
                         .hijackEvery(Duration.ofSeconds(hijackEvery))
