@@ -402,6 +402,7 @@ public final class HttpEndpoints implements AutoCloseable {
             error(ex, 503, "interrupted while asking " + hostPort + ": retry");
             return;
         }
+        r.headers().firstValue("Retry-After").ifPresent(v -> ex.getResponseHeaders().set("Retry-After", v));
         send(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse(JSON_TYPE), r.body());
     }
 

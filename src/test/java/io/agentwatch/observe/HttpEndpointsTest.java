@@ -334,7 +334,10 @@ class HttpEndpointsTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A request no well-behaved client would send (java.net.URI refuses to build it). */
+    /**
+     * A request no well-behaved client would send (java.net.URI refuses to build it); the JDK's
+     * server refuses it with 400 before any handler runs.
+     */
     private static String rawStatusLine(HttpEndpoints endpoints, String rawPath) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", endpoints.port())) {
             socket.getOutputStream().write(("GET " + rawPath + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
