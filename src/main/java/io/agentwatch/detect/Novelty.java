@@ -7,18 +7,21 @@ import io.agentwatch.state.Grain;
 /**
  * One grain value judged against the baseline: its estimate, and whether it is surprising
  * enough (at or above the threshold in bits) to count as UNSEEN or RARE. A seen value is RARE
- * only when the agent is no likelier to use it than to use a value it never used (its
- * probability is at most the unseen mass): otherwise every value of a grain with more than
- * 2^threshold regular values (sixteen customers replied to every day) would be "rare" on
- * every use, however often it was seen.
+ * only while the agent has used it about once ({@link #RARE_MAX_COUNT} decayed sightings): a
+ * value used once, or only long ago, is weak evidence of habit; a value used again and again
+ * is a habit, whatever its share of a busy grain. Without that, every value of a grain with
+ * more than 2^threshold regular values, or sharing its grain with much more frequent ones
+ * (five regular recipients among the inbox and CRM reads of a mailer), would be "rare" on
+ * every use.
  */
 public record Novelty(String grain, String value, Grain.Estimate estimate, boolean notable) {
+    /** Decayed sightings below which a seen value can still be RARE. */
+    public static final double RARE_MAX_COUNT = 2.0;
 
     public static Novelty of(Baseline baseline, String grain, String value, double thresholdBits) {
-        Grain g = baseline.grain(grain);
-        Grain.Estimate e = g.estimate(value);
-        boolean asRareAsUnseen = e.unseen() || e.probability() <= g.estimate(null).probability();
-        return new Novelty(grain, value, e, value != null && asRareAsUnseen && e.surprisalBits() >= thresholdBits);
+        Grain.Estimate e = baseline.grain(grain).estimate(value);
+        boolean rare = e.unseen() || e.count() < RARE_MAX_COUNT;
+        return new Novelty(grain, value, e, value != null && rare && e.surprisalBits() >= thresholdBits);
     }
 
     public boolean unseen() {

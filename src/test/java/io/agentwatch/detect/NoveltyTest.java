@@ -65,6 +65,27 @@ class NoveltyTest {
     }
 
     @Test
+    void shouldNotCallAValueUsedAgainAndAgainRareEvenWhenOtherValuesDominateTheGrain() {
+        // given a target used twice a day for four days among 200 calls a day to one other target
+        Baseline b = new Baseline();
+        for (int d = 0; d < 4; d++) {
+            SessionState s = new SessionState(MAILER, "s" + d, T0 + d * DAY);
+            for (int i = 0; i < 202; i++) {
+                var call = i < 2 ? Events.replyToCustomer("s" + d, "t", 7) : Events.listFolders("s" + d, "t");
+                s.record(Baselines.call(call, T0 + d * DAY + i * 1000L, "e" + d + "-" + i), Baselines.RATE_WINDOW_MS);
+            }
+            b.learn(s, T0 + d * DAY + 3_600_000L, Baselines.DEFAULT_POLICY);
+        }
+
+        // when
+        Novelty n = Novelty.of(b, Baseline.TARGET, "mailto:customer-7@customer.example", THRESHOLD);
+
+        // then: 8 of ~800 is 6.6 bits, yet a habit
+        assertThat(n.bits()).isGreaterThan(THRESHOLD);
+        assertThat(n.notable()).isFalse();
+    }
+
+    @Test
     void shouldNotCallAnythingNotableWithoutAValue() {
         // when
         Novelty n = Novelty.of(baseline(), Baseline.TARGET, null, THRESHOLD);
