@@ -37,6 +37,7 @@ final class SessionWriter {
     private final TokenLedger ledger;
     private final Duration expiryMargin;
     private final Duration revocationDelay;
+    private final Duration distinct;
 
     /**
      * {@code distinct} is the simulated time that still shows as a difference once the live phase
@@ -46,6 +47,7 @@ final class SessionWriter {
         this.ledger = ledger;
         this.expiryMargin = max(EXPIRY_MARGIN, distinct);
         this.revocationDelay = max(SHORTEST_REVOCATION_DELAY, distinct);
+        this.distinct = distinct;
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -67,7 +69,9 @@ final class SessionWriter {
         String base = agent.name() + "-" + String.format("%04d", agent.nextSessionNumber());
         String sessionId = "sess-" + base;
         String tokenId = "tok-" + base;
-        List<Call> calls = fitIntoOneToken(start, timeCalls(task.steps(), start, rand));
+        // The first call strictly after the issuance, also once sped up: consumers of several
+        // topics break equal timestamps arbitrarily, and a token is issued before it is used.
+        List<Call> calls = fitIntoOneToken(start, timeCalls(task.steps(), start, rand, distinct));
         Instant last = calls.isEmpty() ? start : calls.get(calls.size() - 1).at();
         Instant expires = start.plus(ttl(Duration.between(start, last).plus(expiryMargin), rand));
         Instant revoked = rand.chance(0.75) ? last.plus(max(revocationDelay, rand.millisBetween(1_000, 20_000))) : null;
@@ -88,7 +92,7 @@ final class SessionWriter {
                 delegateChain.add(new Actor(agent.id(), tokenId));
                 delegateChain.addAll(chain);
                 write(step.delegation().delegate(), step.delegation().task(),
-                        call.at().plus(rand.millisBetween(300, 2_000)), label, delegateChain, out);
+                        call.at().plus(max(distinct, rand.millisBetween(300, 2_000))), label, delegateChain, out);
             }
         }
         if (revoked != null) {
@@ -109,12 +113,13 @@ final class SessionWriter {
      * transiently and are retried after a back-off, 0.4% are denied by a resource's own policy
      * and skipped. Steps with an explicit outcome (the attacks' key calls) get no noise.
      */
-    private static List<Call> timeCalls(List<Step> steps, Instant start, Rand rand) {
+    private static List<Call> timeCalls(List<Step> steps, Instant start, Rand rand, Duration minFirstPause) {
         List<Call> calls = new ArrayList<>();
         Instant t = start;
         for (Step step : steps) {
             Duration pause = step.pause() != null ? step.pause()
-                    : calls.isEmpty() ? rand.millisBetween(300, 2_500) : rand.lognormal(THINK_TIME, 0.8);
+                    : calls.isEmpty() ? max(minFirstPause, rand.millisBetween(300, 2_500))
+                    : rand.lognormal(THINK_TIME, 0.8);
             t = t.plus(pause);
             if (step.outcome() != null) {
                 calls.add(new Call(step, step.outcome(), t, Map.of()));

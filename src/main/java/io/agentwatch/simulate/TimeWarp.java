@@ -46,13 +46,10 @@ final class TimeWarp {
         if (event instanceof ToolCall c) {
             return ToolCall.newBuilder(c).setOccurredAt(apply(c.getOccurredAt())).build();
         } else if (event instanceof TokenIssued t) {
-            // Compression can put an issuance and the first call in the same millisecond, and
-            // consumers break timestamp ties arbitrarily: keep the token strictly first.
-            return TokenIssued.newBuilder(t).setIssuedAt(apply(t.getIssuedAt()).minusMillis(1))
+            return TokenIssued.newBuilder(t).setIssuedAt(apply(t.getIssuedAt()))
                     .setExpiresAt(apply(t.getExpiresAt())).build();
         }
         TokenRevoked r = (TokenRevoked) event;
-        // ... and a revocation strictly after the session's last call.
-        return TokenRevoked.newBuilder(r).setRevokedAt(apply(r.getRevokedAt()).plusMillis(1)).build();
+        return TokenRevoked.newBuilder(r).setRevokedAt(apply(r.getRevokedAt())).build();
     }
 }

@@ -154,9 +154,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             rate.inspect(call, session, baseline).ifPresent(detections::add);
         }
         session.record(call, settings.rateWindowMs());
-        for (Detection d : detections) {
-            respond(d, call, session, baseline, call.eventId(), true);
-        }
+        respondAt(detections, call, session, baseline, call.eventId(), true, call.time());
         sessions.put(sessionKey, session);
     }
 
@@ -184,7 +182,8 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         SessionState s = session != null ? session
                 : new SessionState(token.agentId(), token.sessionId() == null ? token.tokenId() : token.sessionId(),
                 token.issuedAt());
-        Finding f = respondAt(d, null, s, baseline(token.agentId()), token.tokenId(), true, token.issuedAt());
+        Finding f = respondAt(List.of(d), null, s, baseline(token.agentId()), token.tokenId(), true,
+                token.issuedAt());
         if (session != null) {
             sessions.put(Names.key(token.agentId(), session.sessionId()), session);
         }
@@ -229,53 +228,64 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         context().forward(new Record<Object, Object>(tokenId, value, time), Names.TOKEN_INDEX_SINK);
     }
 
-    private void respond(Detection d, Call call, SessionState session, Baseline baseline, String trigger,
-                         boolean mayRevoke) {
-        respondAt(d, call, session, baseline, trigger, mayRevoke, call.time());
-    }
-
-
-
     /**
-     * Suppression, risk, action, finding, and (when the action revokes and no earlier command
-     * of the session covers it) the revoke command, all before the next record is processed.
+     * Suppression, risk, action and finding for each detection of one event, then at most one
+     * revoke command for the widest revoke decided (when no earlier command of the session
+     * covers it), all before the next record is processed. One event is one incident: a call
+     * that both breaks its token's boundaries (revoke the token) and completes an exfiltration
+     * chain (revoke the session) yields one command, the session's, not two.
      */
-    private Finding respondAt(Detection d, Call call, SessionState session, Baseline baseline, String trigger,
-                              boolean mayRevoke, long eventTime) {
+    private Finding respondAt(List<Detection> detections, Call call, SessionState session, Baseline baseline,
+                              String trigger, boolean mayRevoke, long eventTime) {
         String agentId = session.agentId();
-        Suppressions.Rule suppressed = services.suppressions().match(agentId, call == null ? null : call.tool(),
-                call == null ? null : call.boundary(), d.rule());
-        if (suppressed != null) {
-            services.observer().suppressed(d.rule());
-            return null;
+        List<Finding> findings = new ArrayList<>();
+        Action widest = null;
+        Detection revokeDetection = null;
+        Finding revokeFinding = null;
+        for (Detection d : detections) {
+            Suppressions.Rule suppressed = services.suppressions().match(agentId, call == null ? null : call.tool(),
+                    call == null ? null : call.boundary(), d.rule());
+            if (suppressed != null) {
+                services.observer().suppressed(d.rule());
+                continue;
+            }
+            session.addRisk(d.score(), d.severity());
+            Action action = policy.decide(d, call, session.risk());
+            List<String> notes = new ArrayList<>();
+            if (!mayRevoke && ResponsePolicy.isRevoke(action)) {
+                action = Action.ALERT;
+            }
+            if (policy.settings().dryRun() && ResponsePolicy.isRevoke(action)) {
+                notes.add("dry run: no revoke command published");
+            }
+            Finding finding = Responses.finding(d, agentId, session.sessionId(), trigger, action, session.risk(),
+                    baseline.state(), eventTime, services.clock().millis(), notes);
+            findings.add(finding);
+            if (ResponsePolicy.isRevoke(action) && !policy.settings().dryRun()
+                    && (widest == null || action.ordinal() > widest.ordinal())) {
+                widest = action;
+                revokeDetection = d;
+                revokeFinding = finding;
+            }
         }
-        session.addRisk(d.score(), d.severity());
-        Action action = policy.decide(d, call, session.risk());
-        List<String> notes = new ArrayList<>();
-        if (!mayRevoke && ResponsePolicy.isRevoke(action)) {
-            action = Action.ALERT;
-        }
-        if (policy.settings().dryRun() && ResponsePolicy.isRevoke(action)) {
-            notes.add("dry run: no revoke command published");
-        }
-        Finding finding = Responses.finding(d, agentId, session.sessionId(), trigger, action, session.risk(),
-                baseline.state(), eventTime, services.clock().millis(), notes);
         RevokeCommand command = null;
-        if (ResponsePolicy.isRevoke(action) && !policy.settings().dryRun()) {
-            command = command(ResponsePolicy.scopeOf(action), d, session, finding,
+        if (widest != null) {
+            command = command(ResponsePolicy.scopeOf(widest), revokeDetection, session, revokeFinding,
                     call == null ? null : call.eventId(), eventTime);
             if (command == null) {
                 services.observer().revokeDeduplicated();
             }
         }
         String inputEventId = call == null ? null : call.eventId();
-        forward(finding, Names.FINDINGS_SINK, agentId, eventTime, inputEventId);
-        services.observer().finding(finding);
-        if (command != null) {
-            forward(command, Names.REVOKE_COMMANDS_SINK, agentId, eventTime, inputEventId);
-            services.observer().revokeCommand(command, services.clock().millis());
+        for (Finding finding : findings) {
+            forward(finding, Names.FINDINGS_SINK, agentId, eventTime, inputEventId);
+            services.observer().finding(finding);
+            if (command != null && finding == revokeFinding) {
+                forward(command, Names.REVOKE_COMMANDS_SINK, agentId, eventTime, inputEventId);
+                services.observer().revokeCommand(command, services.clock().millis());
+            }
         }
-        return finding;
+        return revokeFinding;
     }
 
     private void forward(SpecificRecord value, String sink, String agentId, long time, String inputEventId) {
@@ -458,7 +468,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         String sessionId = t.sessionId() == null ? t.tokenId() : t.sessionId();
         SessionState stored = sessions.get(Names.key(t.agentId(), sessionId));
         SessionState s = stored != null ? stored : new SessionState(t.agentId(), sessionId, now);
-        respondAt(d, null, s, baseline(t.agentId()), t.commandId(), false, now);
+        respondAt(List.of(d), null, s, baseline(t.agentId()), t.commandId(), false, now);
         if (stored != null) {
             sessions.put(Names.key(t.agentId(), sessionId), stored);
         }

@@ -1,0 +1,225 @@
+package io.agentwatch.detect;
+
+import static io.agentwatch.testing.Events.MAILER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentwatch.avro.Operation;
+import io.agentwatch.avro.RevokeScope;
+import io.agentwatch.avro.Sensitivity;
+import io.agentwatch.avro.Severity;
+import io.agentwatch.avro.ToolCall;
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.state.Baseline;
+import io.agentwatch.state.SessionState;
+import io.agentwatch.state.TokenState;
+import io.agentwatch.testing.Baselines;
+import io.agentwatch.testing.BenignHistory;
+import io.agentwatch.testing.Events;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChainDetectorTest {
+    private static final long T0 = BenignHistory.end().toEpochMilli();
+
+    private final DetectionSettings settings = DetectionSettings.from(new AgentwatchConfig(Map.of()));
+    private final ChainDetector detector = new ChainDetector(settings);
+    private final Baseline active = Baselines.afterBenignHistory(MAILER);
+    private final SessionState session = new SessionState(MAILER, "s", T0);
+    private long time = T0;
+    private int n;
+
+    private static TokenState token(List<String> boundaries) {
+        return TokenState.of(Events.mailerToken("t", "s").setBoundaries(boundaries)
+                .setIssuedAt(Instant.ofEpochMilli(T0)).setExpiresAt(Instant.ofEpochMilli(T0 + 3_600_000)).build());
+    }
+
+    /** Judges the calls in order, one minute apart, recording each into the session as the agent monitor does. */
+    @SafeVarargs
+    private List<Detection> judge(Baseline baseline, TokenState token, ToolCall.Builder... calls) {
+        List<Detection> out = new ArrayList<>();
+        for (ToolCall.Builder b : calls) {
+            Call c = Baselines.call(b, time, b.hasEventId() ? b.getEventId() : "e" + ++n);
+            time += 60_000L;
+            out.addAll(detector.inspect(c, session, baseline, token));
+            session.record(c, settings.rateWindowMs());
+        }
+        return out;
+    }
+
+    private static ToolCall.Builder paste(String eventId) {
+        return Events.sendTo("s", "t", "http_post", "https://paste.example/x", "paste.example").setEventId(eventId);
+    }
+
+    @Test
+    void shouldRevokeFromTheFirstEventWhenSensitiveDataLeavesTheTokensBoundaries() {
+        // given a brand-new agent (baseline LEARNING) whose token allows corp and customer-mail
+        // when it reads the CRM and posts to a paste site
+        List<Detection> found = judge(new Baseline(), token(Events.MAILER_BOUNDARIES),
+                Events.crmLookup("s", "t").setEventId("e-crm"), paste("e-send"));
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("chain.exfiltration");
+            assertThat(d.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(d.revokeScope()).isEqualTo(RevokeScope.SESSION);
+            assertThat(d.eventIds()).containsExactly("e-crm", "e-send");
+            assertThat(d.boundaries()).containsExactly("corp", "paste.example");
+            assertThat(d.summary()).contains("outside the boundaries its token allows");
+        });
+    }
+
+    @Test
+    void shouldOnlyAlertWhileLearningWhenDataGoesToABoundaryNotUsedSoFar() {
+        // when
+        List<Detection> found = judge(new Baseline(), token(null), Events.crmLookup("s", "t"), paste("e-send"));
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("chain.cross_boundary");
+            assertThat(d.severity()).isEqualTo(Severity.MEDIUM);
+            assertThat(d.notes()).anySatisfy(note -> assertThat(note).contains("LEARNING"));
+        });
+    }
+
+    @Test
+    void shouldFlagExfiltrationToADestinationTheAgentNeverUsedHighOnceActive() {
+        // when, with a token that does not restrict boundaries
+        List<Detection> found = judge(active, token(null), Events.readInbox("s", "t").setEventId("e-inbox"),
+                Events.crmLookup("s", "t").setEventId("e-crm"), paste("e-send"));
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("chain.exfiltration");
+            assertThat(d.severity()).isEqualTo(Severity.HIGH);
+            assertThat(d.eventIds()).containsExactly("e-crm", "e-send");
+            assertThat(d.observations()).extracting(o -> o.getGrain() + " " + o.getVerdict())
+                    .contains("egress UNSEEN", "boundary UNSEEN");
+        });
+    }
+
+    @Test
+    void shouldRaiseExfiltrationOfRestrictedDataToCritical() {
+        // when
+        List<Detection> found = judge(active, token(null),
+                Events.call(MAILER, "s", "t", "read_secret", "vault:prod", "corp", null), paste("e-send"));
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(d.score()).isEqualTo(95);
+        });
+    }
+
+    @Test
+    void shouldStayQuietForTheAgentsUsualReplyAfterReadingTheCrm() {
+        // when
+        List<Detection> found = judge(active, token(Events.MAILER_BOUNDARIES), Events.readInbox("s", "t"),
+                Events.crmLookup("s", "t"), Events.replyToCustomer("s", "t", 2));
+
+        // then
+        assertThat(found).isEmpty();
+    }
+
+    @Test
+    void shouldNoteAKnownDestinationReachedAlongANewDataFlowAsLow() {
+        // when data read in hr goes to the usual customer mail
+        List<Detection> found = judge(active, token(null),
+                Events.call(MAILER, "s", "t", "hr_lookup", "hr:people", "hr", null),
+                Events.replyToCustomer("s", "t", 2));
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("chain.cross_boundary");
+            assertThat(d.severity()).isEqualTo(Severity.LOW);
+            assertThat(d.observations()).extracting(o -> o.getGrain() + " " + o.getValue())
+                    .containsExactly("flow hr->customer-mail");
+        });
+    }
+
+    @Test
+    void shouldNotFlagAWriteBackIntoTheBoundaryTheDataCameFrom() {
+        // when
+        List<Detection> found = judge(active, token(null), Events.crmLookup("s", "t"),
+                Events.call(MAILER, "s", "t", "update_ticket", "ticket:1", "corp", null));
+
+        // then
+        assertThat(found).isEmpty();
+    }
+
+    @Test
+    void shouldFlagToxicFlowOfUntrustedInputPrivateDataAndAnExternalSink() {
+        // when a fetched web page is followed by a CRM read and a public share of a corp document
+        List<Detection> found = judge(active, token(null),
+                Events.call(MAILER, "s", "t", "web_fetch").setTarget("https://evil.example/page").setEventId("e-web"),
+                Events.crmLookup("s", "t").setEventId("e-crm"),
+                Events.call(MAILER, "s", "t", "share_document", "link:anyone", "corp", null).setEventId("e-share"));
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("chain.toxic_flow");
+            assertThat(d.severity()).isEqualTo(Severity.HIGH);
+            assertThat(d.eventIds()).containsExactly("e-web", "e-crm", "e-share");
+        });
+    }
+
+    @Test
+    void shouldRaiseEachDestinationAndRecipientOncePerSession() {
+        // when
+        List<Detection> found = judge(active, token(null), Events.crmLookup("s", "t"), paste("e-1"), paste("e-2"),
+                Events.sendTo("s", "t", "http_post", "https://paste.example/other", "paste.example").setEventId("e-3"));
+
+        // then
+        assertThat(found).extracting(d -> d.eventIds().get(d.eventIds().size() - 1)).containsExactly("e-1", "e-3");
+    }
+
+    @Test
+    void shouldFlagBoundaryHoppingBeyondTheLimitAndTheAgentsUsual() {
+        // when one read each in five boundaries within five minutes
+        List<Detection> upToLimit = judge(active, token(null), Events.listFolders("s", "t"),
+                Events.call(MAILER, "s", "t", "list_a", "x", "zone-a", null),
+                Events.call(MAILER, "s", "t", "list_b", "x", "zone-b", null),
+                Events.call(MAILER, "s", "t", "list_c", "x", "zone-c", null));
+        List<Detection> beyond = judge(active, token(null),
+                Events.call(MAILER, "s", "t", "list_d", "x", "zone-d", null).setEventId("e-fifth"));
+
+        // then
+        assertThat(upToLimit).isEmpty();
+        assertThat(beyond).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("chain.boundary_hopping");
+            assertThat(d.severity()).isEqualTo(Severity.MEDIUM);
+            assertThat(d.eventIds()).containsExactly("e-fifth");
+        });
+    }
+
+    @Test
+    void shouldNotFlagBoundariesVisitedFurtherApartThanTheWindow() {
+        // given
+        List<Detection> found = new ArrayList<>();
+        for (String zone : List.of("corp", "zone-a", "zone-b", "zone-c", "zone-d", "zone-e")) {
+            // when one boundary every 4 minutes (window 10 minutes)
+            found.addAll(judge(active, token(null), Events.call(MAILER, "s", "t", "list_" + zone, "x", zone, null)));
+            time += 3 * 60_000L;
+        }
+
+        // then
+        assertThat(found).isEmpty();
+    }
+
+    @Test
+    void shouldWaitForAnActiveBaselineBeforeJudgingBoundaryHopping() {
+        // when
+        List<Detection> found = judge(new Baseline(), token(null),
+                Events.call(MAILER, "s", "t", "a", "x", "z1", null).setOperation(Operation.READ)
+                        .setSensitivity(Sensitivity.PUBLIC),
+                Events.call(MAILER, "s", "t", "b", "x", "z2", null).setOperation(Operation.READ),
+                Events.call(MAILER, "s", "t", "c", "x", "z3", null).setOperation(Operation.READ),
+                Events.call(MAILER, "s", "t", "d", "x", "z4", null).setOperation(Operation.READ),
+                Events.call(MAILER, "s", "t", "e", "x", "z5", null).setOperation(Operation.READ));
+
+        // then
+        assertThat(found).isEmpty();
+    }
+}

@@ -1,0 +1,43 @@
+package io.agentwatch.testing;
+
+import io.agentwatch.avro.ToolCall;
+import io.agentwatch.catalog.ToolCatalog;
+import io.agentwatch.detect.Call;
+import io.agentwatch.state.Baseline;
+import io.agentwatch.state.BaselinePolicy;
+import io.agentwatch.state.SessionState;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Baselines and calls for unit tests, learned the way the agent monitor learns them. */
+public final class Baselines {
+    /** The defaults of AgentwatchConfig: 100 events on 3 days, 14 d half-life, 256 values per grain. */
+    public static final BaselinePolicy DEFAULT_POLICY = new BaselinePolicy(100, 3, Duration.ofDays(14).toMillis(), 256);
+    public static final long RATE_WINDOW_MS = Duration.ofMinutes(5).toMillis();
+    public static final ToolCatalog CATALOG = ToolCatalog.builtIn();
+
+    private Baselines() {
+    }
+
+    /** {@code agent}'s baseline after the whole {@link BenignHistory}: ACTIVE. */
+    public static Baseline afterBenignHistory(String agent) {
+        Map<String, SessionState> sessions = new LinkedHashMap<>();
+        Map<String, Long> ends = new LinkedHashMap<>();
+        for (var e : BenignHistory.events()) {
+            if (e instanceof ToolCall c && c.getAgentId().equals(agent)) {
+                Call call = Call.of(c, CATALOG);
+                sessions.computeIfAbsent(c.getSessionId(), s -> new SessionState(agent, s, call.time()))
+                        .record(call, RATE_WINDOW_MS);
+                ends.put(c.getSessionId(), call.time());
+            }
+        }
+        Baseline b = new Baseline();
+        sessions.forEach((id, s) -> b.learn(s, ends.get(id) + Duration.ofMinutes(30).toMillis(), DEFAULT_POLICY));
+        return b;
+    }
+
+    public static Call call(ToolCall.Builder b, long time, String eventId) {
+        return Call.of(b.setOccurredAt(java.time.Instant.ofEpochMilli(time)).setEventId(eventId).build(), CATALOG);
+    }
+}
