@@ -63,7 +63,7 @@ class EndToEndIT {
     Path stateDir;
 
     private final String registryUrl;
-    private LiveDetector live;
+    private DetectorHarness live;
 
     EndToEndIT(ApicurioRegistryExtension.Registry registry) {
         this.registryUrl = registry.url();
@@ -81,7 +81,7 @@ class EndToEndIT {
     void shouldRevokeTheExfiltratingSessionOnceAtTheSendWhenTheExampleTraceIsReplayedThroughKafka() throws Exception {
         // given the example trace (4 days of benign history, then one hijacked research session) in
         // the input topics, in file order, with the default baseline settings
-        live = LiveDetector.create(registryUrl, stateDir, Map.of());
+        live = DetectorHarness.create(registryUrl, stateDir, Map.of());
         live.keepForever();
         for (String line : Files.readAllLines(Path.of("examples/exfiltration-chain.jsonl"))) {
             live.send(TraceCodec.parse(line).event());
@@ -117,7 +117,7 @@ class EndToEndIT {
     @Test
     void shouldDeadLetterUndecodableToolCallsWithTheirReasonAndGoOnProcessing() throws Exception {
         // given
-        live = LiveDetector.create(registryUrl, stateDir, Map.of());
+        live = DetectorHarness.create(registryUrl, stateDir, Map.of());
         live.start();
         String agent = agent("dlq");
         byte[] noMagicByte = "{\"event_id\":\"plain JSON, not Avro\"}".getBytes(StandardCharsets.UTF_8);
@@ -149,7 +149,7 @@ class EndToEndIT {
     @Test
     void shouldJudgeToolCallsWrittenWithANewerSchemaVersion() throws Exception {
         // given a token issued and revoked, written with today's schemas
-        live = LiveDetector.create(registryUrl, stateDir, Map.of());
+        live = DetectorHarness.create(registryUrl, stateDir, Map.of());
         live.start();
         String agent = agent("evolution");
         Instant t = Instant.now().minus(10, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
@@ -194,7 +194,7 @@ class EndToEndIT {
         // membership, as for any restarted stateful instance: without it, a Kafka Streams client that
         // closes does not leave its group, and the new one gets its tasks only when the old member's
         // session times out (45 s).
-        live = LiveDetector.create(registryUrl, stateDir,
+        live = DetectorHarness.create(registryUrl, stateDir,
                 Map.of("kafka.group.instance.id", KafkaBrokerExtension.uniqueName("agentwatch-e2e-instance")));
         live.start();
         String agent = agent("restart");

@@ -63,7 +63,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * agentwatch will ever emit for the input so far is readable. Tests can then assert exact
  * counts instead of polling for "eventually".
  */
-final class LiveDetector implements AutoCloseable {
+final class DetectorHarness implements AutoCloseable {
     static final int PARTITIONS = 3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(60);
@@ -78,7 +78,7 @@ final class LiveDetector implements AutoCloseable {
     private final KafkaProducer<String, byte[]> rawProducer;
     private DetectorService service;
 
-    private LiveDetector(String bootstrap, AgentwatchConfig config, String applicationId, String registryUrl) {
+    private DetectorHarness(String bootstrap, AgentwatchConfig config, String applicationId, String registryUrl) {
         this.bootstrap = bootstrap;
         this.config = config;
         this.topics = TopicNames.from(config);
@@ -97,7 +97,7 @@ final class LiveDetector implements AutoCloseable {
      * Creates the topics (co-partitioned inputs, {@value #PARTITIONS} partitions each) and the
      * config of a new instance; {@code extra} adds or overrides config keys.
      */
-    static LiveDetector create(String registryUrl, Path stateDir, Map<String, String> extra) {
+    static DetectorHarness create(String registryUrl, Path stateDir, Map<String, String> extra) {
         String bootstrap = KafkaBrokerExtension.bootstrapServers();
         TopicNames names = TopicNames.defaults().withPrefix(KafkaBrokerExtension.uniqueName("e2e") + ".");
         Map<String, Object> c = new HashMap<>();
@@ -116,7 +116,7 @@ final class LiveDetector implements AutoCloseable {
         c.put(AgentwatchConfig.TOPIC_TOKEN_INDEX, names.tokenIndex());
         c.put(AgentwatchConfig.TOPIC_DLQ, names.deadLetters());
         c.putAll(extra);
-        LiveDetector live = new LiveDetector(bootstrap, new AgentwatchConfig(c), applicationId, registryUrl);
+        DetectorHarness live = new DetectorHarness(bootstrap, new AgentwatchConfig(c), applicationId, registryUrl);
         TopicSetup.createTopics(live.admin, names, PARTITIONS, (short) 1);
         return live;
     }
