@@ -123,6 +123,11 @@ public final class Replayer implements Closeable {
             for (int i = 0; i < out.size(); i++) {
                 if (out.get(i).record() instanceof Finding f && f.getFindingId().equals(cause)) {
                     at = i + 1;
+                    // after the commands of the same finding already placed there, in their order
+                    while (at < out.size() && out.get(at).record() instanceof RevokeCommand c
+                            && c.getFindingIds().contains(cause)) {
+                        at++;
+                    }
                     break;
                 }
             }

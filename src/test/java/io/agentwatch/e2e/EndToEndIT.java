@@ -106,7 +106,7 @@ class EndToEndIT {
                 });
         // The benign history of all three agents passes without a revocation, as in `replay`.
         assertThat(commands).hasSize(1);
-        assertThat(live.findings()).filteredOn(f -> f.getRule().equals("chain.exfiltration"))
+        assertThat(live.findings()).filteredOn(f -> f.getRule().equals("chain.toxic_flow"))
                 .singleElement()
                 .satisfies(f -> {
                     assertThat(f.getEvidence().getEventIds()).last().isEqualTo(EXFILTRATING_SEND);
