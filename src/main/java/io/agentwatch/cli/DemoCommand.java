@@ -40,6 +40,12 @@ import picocli.CommandLine.Option;
         description = {"Run the full loop locally: embedded Kafka broker, simulated agents (benign and hijacked),",
             "the detector and a sample credential broker. Prints findings and revoke commands as they happen."})
 public final class DemoCommand implements Callable<Integer> {
+    /**
+     * The live phase starts this long after launch, time enough to send the history, so live
+     * events go out at the time they carry and the latency the demo shows is the detector's.
+     */
+    private static final Duration HISTORY_SEND_TIME = Duration.ofSeconds(6);
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (default: until Ctrl-C).")
     Long duration;
 
@@ -108,7 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
                 console.phase(String.format("fast-forwarding %d days of benign history for %d agents, then live"
                         + " traffic at %.0f events/s with a hijack about every %d s", days, agents, rate, hijackEvery));
                 Simulator simulator = new Simulator(SimulationSpec.builder().seed(seed).agents(agents)
-                        .start(Instant.now().minus(days, ChronoUnit.DAYS)).historyDays(days).liveRate(rate)
+                        .start(Instant.now().plus(HISTORY_SEND_TIME).minus(days, ChronoUnit.DAYS)).historyDays(days)
+                        .liveRate(rate)
                         .hijackEvery(Duration.ofSeconds(hijackEvery))
                         .liveDuration(duration == null ? null : Duration.ofSeconds(duration)).build());
                 Thread producer = new Thread(() -> runSimulator(simulator, sink, stop, console), "demo-simulator");

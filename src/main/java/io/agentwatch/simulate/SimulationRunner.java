@@ -53,7 +53,10 @@ public final class SimulationRunner {
             if (live && pace) {
                 if (wallAtLiveStart == null) {
                     sink.flush();
-                    wallAtLiveStart = clock.instant();
+                    // A live phase that starts in the future starts then, so its events go out at their
+                    // own time; one that should already have started goes from now.
+                    Instant now = clock.instant();
+                    wallAtLiveStart = now.isBefore(simulator.liveStart()) ? simulator.liveStart() : now;
                 }
                 Instant due = wallAtLiveStart.plus(Duration.between(simulator.liveStart(), event.time()));
                 if (!waitUntil(due, sink, stop)) {

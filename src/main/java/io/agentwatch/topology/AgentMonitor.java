@@ -74,6 +74,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private KeyValueStore<String, SessionState> sessions;
     private KeyValueStore<String, Baseline> baselines;
     private TokenDirectory directory;
+    private final SweepIndex index = new SweepIndex();
     private final Map<String, Baseline> baselineCache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Baseline> eldest) {
@@ -102,8 +103,9 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         tokens = context.getStateStore(Names.TOKENS_STORE);
         sessions = context.getStateStore(Names.SESSIONS_STORE);
         baselines = context.getStateStore(Names.BASELINES_STORE);
-        Object index = context.getStateStore(Names.TOKEN_INDEX_STORE);
-        directory = tokenId -> lookupIndex(index, tokenId);
+        Object tokenIndex = context.getStateStore(Names.TOKEN_INDEX_STORE);
+        directory = tokenId -> lookupIndex(tokenIndex, tokenId);
+        this.index.rebuild(sessions, tokens, baselines);
         context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, this::sweep);
     }
 
@@ -123,6 +125,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         if (services.resets().take(record.key())) {
             baselines.delete(record.key());
             baselineCache.remove(record.key());
+            index.agent(record.key(), null);
         }
         SpecificRecord value = record.value();
         if (value instanceof ToolCall c) {
@@ -155,7 +158,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         session.record(call, settings.rateWindowMs());
         respondAt(detections, call, session, baseline, call.eventId(), true, call.time());
-        sessions.put(sessionKey, session);
+        putSession(sessionKey, session);
     }
 
     private void onTokenIssued(TokenIssued t) {
@@ -165,7 +168,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         if (previous != null && previous.isRevoked()) {
             state.revoke(previous.revokedAt(), previous.revokeReason()); // revocation seen before the issuance
         }
-        tokens.put(key, state);
+        putToken(key, state);
         forwardIndex(t.getTokenId(), t, state.issuedAt());
         Optional<Detection> d = delegation.inspect(state, directory, state.issuedAt());
         if (d.isPresent()) {
@@ -185,7 +188,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         Finding f = respondAt(List.of(d), null, s, baseline(token.agentId()), token.tokenId(), true,
                 token.issuedAt());
         if (session != null) {
-            sessions.put(Names.key(token.agentId(), session.sessionId()), session);
+            putSession(Names.key(token.agentId(), session.sessionId()), session);
         }
         return f;
     }
@@ -220,7 +223,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                     .setIssuedAt(r.getRevokedAt()).setExpiresAt(r.getRevokedAt().plusMillis(retentionMs)).build());
         }
         state.revoke(at, r.getReason());
-        tokens.put(key, state);
+        putToken(key, state);
         forwardIndex(r.getTokenId(), null, at);
     }
 
@@ -339,7 +342,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         for (TokenState t : covered) {
             t.revocationOrdered(c.getCommandId(), eventTime);
-            tokens.put(Names.key(agentId, t.tokenId()), t);
+            putToken(Names.key(agentId, t.tokenId()), t);
         }
         return c;
     }
@@ -374,8 +377,19 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         return b;
     }
 
+    private void putSession(String key, SessionState s) {
+        sessions.put(key, s);
+        index.session(key, s);
+    }
+
+    private void putToken(String key, TokenState t) {
+        tokens.put(key, t);
+        index.token(key, t);
+    }
+
     private void storeBaseline(String agentId, Baseline b) {
         baselines.put(agentId, b);
+        index.agent(agentId, b);
         baselineCache.put(agentId, b);
     }
 
@@ -388,45 +402,16 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     }
 
     private void closeSessions(long now) {
-        List<KeyValue<String, SessionState>> ended = new ArrayList<>();
-        try (KeyValueIterator<String, SessionState> it = sessions.all()) {
-            while (it.hasNext()) {
-                KeyValue<String, SessionState> kv = it.next();
-                if (hasEnded(kv.value, now)) {
-                    ended.add(kv);
-                }
-            }
-        }
-        for (KeyValue<String, SessionState> kv : ended) {
-            SessionState s = kv.value;
-            if (s.isLearnable()) {
+        for (String key : index.endedSessions(now, idleTimeoutMs)) {
+            SessionState s = sessions.get(key);
+            if (s != null && s.isLearnable()) {
                 Baseline b = baseline(s.agentId());
                 b.learn(s, now, baselinePolicy);
                 storeBaseline(s.agentId(), b);
             }
-            sessions.delete(kv.key);
+            sessions.delete(key);
+            index.sessionClosed(key);
         }
-    }
-
-    /** Idle past the timeout, or every token it used has ended and no call came after. */
-    private boolean hasEnded(SessionState s, long now) {
-        if (now - s.lastSeen() >= idleTimeoutMs) {
-            return true;
-        }
-        if (s.tokens().isEmpty()) {
-            return false;
-        }
-        long lastEnd = Long.MIN_VALUE;
-        for (String id : s.tokens()) {
-            TokenState t = tokens.get(Names.key(s.agentId(), id));
-            if (t != null && !t.isEndedAt(now)) {
-                return false;
-            }
-            if (t != null) {
-                lastEnd = Math.max(lastEnd, t.endedAt());
-            }
-        }
-        return s.lastSeen() <= lastEnd;
     }
 
     /**
@@ -434,26 +419,22 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
      * index), and reports revocations the broker has not confirmed within the timeout.
      */
     private void sweepTokens(long now) {
-        List<TokenState> purge = new ArrayList<>();
-        List<TokenState> unconfirmed = new ArrayList<>();
-        try (KeyValueIterator<String, TokenState> it = tokens.all()) {
-            while (it.hasNext()) {
-                TokenState t = it.next().value;
-                if (t.isEndedAt(now) && now - t.endedAt() >= retentionMs) {
-                    purge.add(t);
-                } else if (t.awaitingConfirmation() && !t.unconfirmedReported()
-                        && now - t.commandAt() >= settings.confirmTimeoutMs()) {
-                    unconfirmed.add(t);
-                }
+        for (String key : index.tokensToPurge(now, retentionMs)) {
+            TokenState t = tokens.get(key);
+            tokens.delete(key);
+            index.tokenPurged(key);
+            if (t != null) {
+                forwardIndex(t.tokenId(), null, now);
             }
         }
-        for (TokenState t : purge) {
-            tokens.delete(Names.key(t.agentId(), t.tokenId()));
-            forwardIndex(t.tokenId(), null, now);
-        }
-        for (TokenState t : unconfirmed) {
+        for (String key : index.unconfirmedRevocations(now, settings.confirmTimeoutMs())) {
+            TokenState t = tokens.get(key);
+            if (t == null) {
+                index.tokenPurged(key);
+                continue;
+            }
             t.markUnconfirmedReported();
-            tokens.put(Names.key(t.agentId(), t.tokenId()), t);
+            putToken(key, t);
             reportUnconfirmed(t, now);
         }
     }
@@ -470,24 +451,13 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         SessionState s = stored != null ? stored : new SessionState(t.agentId(), sessionId, now);
         respondAt(List.of(d), null, s, baseline(t.agentId()), t.commandId(), false, now);
         if (stored != null) {
-            sessions.put(Names.key(t.agentId(), sessionId), stored);
+            putSession(Names.key(t.agentId(), sessionId), stored);
         }
     }
 
     private void reportState() {
         String task = context().taskId().toString();
-        long learning = 0;
-        long active = 0;
-        try (KeyValueIterator<String, Baseline> it = baselines.all()) {
-            while (it.hasNext()) {
-                if (it.next().value.isActive()) {
-                    active++;
-                } else {
-                    learning++;
-                }
-            }
-        }
-        services.observer().agents(task, learning, active);
+        services.observer().agents(task, index.learningAgents(), index.activeAgents());
         services.observer().storeEntries(task, Names.TOKENS_STORE, tokens.approximateNumEntries());
         services.observer().storeEntries(task, Names.SESSIONS_STORE, sessions.approximateNumEntries());
         services.observer().storeEntries(task, Names.BASELINES_STORE, baselines.approximateNumEntries());
