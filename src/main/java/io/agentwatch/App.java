@@ -1,5 +1,6 @@
 package io.agentwatch;
 
+import io.agentwatch.cli.AdminCommand;
 import io.agentwatch.cli.DemoCommand;
 import io.agentwatch.cli.ExitCodes;
 import io.agentwatch.cli.ReplayCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "agentwatch", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
         description = "Watches AI agents use their credentials; flags scope drift and cross-boundary tool "
                 + "chaining in real time and tells the credential broker what to revoke.",
-        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, SimulateCommand.class, TopologyCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, AdminCommand.class, ReplayCommand.class, SimulateCommand.class, TopologyCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
