@@ -1,7 +1,10 @@
 package io.agentwatch;
 
+import io.agentwatch.cli.DemoCommand;
 import io.agentwatch.cli.ExitCodes;
 import io.agentwatch.cli.ReplayCommand;
+import io.agentwatch.cli.RunCommand;
+import io.agentwatch.cli.SimulateCommand;
 import io.agentwatch.cli.TopologyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "agentwatch", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
         description = "Watches AI agents use their credentials; flags scope drift and cross-boundary tool "
                 + "chaining in real time and tells the credential broker what to revoke.",
-        subcommands = {ReplayCommand.class, TopologyCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, ReplayCommand.class, SimulateCommand.class, TopologyCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             ExitCodes.OK_TEXT,

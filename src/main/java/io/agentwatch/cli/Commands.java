@@ -1,13 +1,11 @@
 package io.agentwatch.cli;
 
-import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.config.ConfigLoader;
 import io.agentwatch.observe.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;
-import io.agentwatch.topology.RegistrySerdes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -23,9 +21,8 @@ public final class Commands {
 
     public static MonitorServices services(AgentwatchConfig config, DetectionObserver observer, Clock clock,
                                            boolean replay) {
-        return new MonitorServices(
-                ToolCatalog.fromConfig(config.getString(AgentwatchConfig.CATALOG_FILE)),
-                Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)),
-                new RegistrySerdes(config), observer, clock, replay, new BaselineResets());
+        return MonitorServices.fromConfig(config,
+                Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)), new BaselineResets(),
+                observer, clock, replay);
     }
 }

@@ -1,5 +1,6 @@
 package io.agentwatch.cli;
 
+import io.agentwatch.kafka.InputTopicsException;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Exit codes of every command, and the mapping of failures onto them. */
@@ -21,7 +22,8 @@ public final class ExitCodes {
 
     /** Configuration and input problems are the user's to fix (2); anything else is a failure (1). */
     public static int codeFor(Throwable e) {
-        if (e instanceof UsageException || e instanceof ConfigException || e instanceof IllegalArgumentException) {
+        if (e instanceof UsageException || e instanceof ConfigException || e instanceof IllegalArgumentException
+                || e instanceof InputTopicsException) {
             return USAGE;
         }
         return FAILURE;

@@ -152,6 +152,10 @@ public final class AgentwatchConfig extends AbstractConfig {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, "agentwatch-state");
         p.put(StreamsConfig.producerPrefix("acks"), "all");
+        // Wait briefly for data known to be on another input partition before processing out of
+        // timestamp order, so a token's issuance is seen before the calls that use it (KIP-695:
+        // no wait when that partition has nothing to fetch).
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "1000");
         p.putAll(kafkaOverrides());
         return p;
     }

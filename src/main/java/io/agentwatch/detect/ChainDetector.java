@@ -17,11 +17,12 @@ import java.util.stream.Collectors;
  * revoke comes out before the data leaves:
  * <ul>
  * <li>{@code chain.exfiltration}: sensitive data read in boundary A, then WRITE/SEND/EXECUTE
- * (or an external sink) into boundary B != A, where B, the recipient or the sink is one this
- * agent never (or very rarely) used. From the first event when B is outside the token's
+ * (or an external sink) into boundary B != A, where B is a boundary this agent never (or very
+ * rarely) sends to or uses; a new recipient or sink inside a boundary it uses is only LOW. From the first event when B is outside the token's
  * allowed boundaries; otherwise once the baseline is ACTIVE.</li>
- * <li>{@code chain.toxic_flow}: untrusted input + private data + an external sink in one
- * session, to a destination the agent does not use.</li>
+ * <li>{@code chain.toxic_flow}: the same chain when untrusted input (a web page, an inbound
+ * mail) came first in the session and the sink is an external one: untrusted input + private
+ * data + external sink, the path of a prompt injection.</li>
  * <li>{@code chain.cross_boundary}: the same paths to destinations the agent does use but
  * along a data flow it never showed (LOW), or while the baseline is still LEARNING (MEDIUM).</li>
  * <li>{@code chain.boundary_hopping}: more distinct boundaries in a short window than the
@@ -44,12 +45,13 @@ public final class ChainDetector {
         String destination = call.boundary();
         List<SessionState.SensitiveRead> sources = session.sensitiveReads().stream()
                 .filter(r -> !destination.equals(r.boundary())).toList();
-        boolean toxic = call.has(ToolFlag.EXTERNAL_SINK) && session.untrustedInputEventId() != null
-                && session.privateDataEventId() != null;
-        if (sources.isEmpty() && !toxic) {
-            return out;
+        if (sources.isEmpty()) {
+            return out; // the data stays in the boundary it came from
         }
-        String rule = sources.isEmpty() ? "chain.toxic_flow" : "chain.exfiltration";
+        // With untrusted input earlier in the session and a sink that leads out, the chain is the
+        // "toxic flow" (untrusted input + private data + external sink): a prompt injection's path.
+        boolean toxic = call.has(ToolFlag.EXTERNAL_SINK) && session.untrustedInputEventId() != null;
+        String rule = toxic ? "chain.toxic_flow" : "chain.exfiltration";
         if (token != null && !token.allowsBoundary(destination)) {
             if (session.raiseOnce("chain:" + destination)) {
                 out.add(chain(call, session, sources, rule, Severity.CRITICAL, 95,
@@ -76,12 +78,22 @@ public final class ChainDetector {
         if (!session.raiseOnce("chain:" + destination + "|" + call.target())) {
             return out;
         }
+        // Revocation needs a destination boundary the agent does not send to (or use at all);
+        // a new recipient or sink inside a boundary it uses every day is context, not exfiltration.
         List<Novelty> novel = destinationNovelty.stream().filter(Novelty::notable).toList();
-        if (!novel.isEmpty()) {
+        boolean newBoundary = destinationNovelty.get(0).notable() || destinationNovelty.get(1).notable();
+        if (newBoundary) {
             boolean restricted = sources.stream().anyMatch(r -> r.sensitivity() == Sensitivity.RESTRICTED);
             Detection.Builder b = chain(call, session, sources, rule,
                     restricted ? Severity.CRITICAL : Severity.HIGH, restricted ? 95 : 85,
                     novel.stream().map(Novelty::describe).collect(Collectors.joining("; ")));
+            novel.forEach(n -> b.observe(n.toObservation()));
+            out.add(b.build());
+            return out;
+        }
+        if (!novel.isEmpty()) {
+            Detection.Builder b = chain(call, session, sources, "chain.cross_boundary", Severity.LOW, 10,
+                    "a boundary it uses, but " + novel.stream().map(Novelty::describe).collect(Collectors.joining("; ")));
             novel.forEach(n -> b.observe(n.toObservation()));
             out.add(b.build());
             return out;
@@ -104,20 +116,17 @@ public final class ChainDetector {
                                     String rule, Severity severity, int score, String why) {
         Detection.Builder b = Detection.of(Detection.CROSS_BOUNDARY, rule, severity, score)
                 .revoke(RevokeScope.SESSION);
-        String what;
-        if (sources.isEmpty()) {
-            b.event(session.untrustedInputEventId()).event(session.privateDataEventId());
-            what = "after untrusted input (" + session.untrustedInputEventId() + ") and private data ("
-                    + session.privateDataEventId() + ") in this session";
-        } else {
-            sources.forEach(r -> b.event(r.eventId()).tool(r.tool()).boundary(r.boundary()));
-            SessionState.SensitiveRead first = sources.get(0);
-            what = "after reading " + first.sensitivity() + " data with " + first.tool() + " in "
-                    + (first.boundary() == null ? "an unlabelled boundary" : first.boundary());
+        String untrusted = "";
+        if (rule.equals("chain.toxic_flow")) {
+            b.event(session.untrustedInputEventId());
+            untrusted = " after untrusted input (" + session.untrustedInputEventId() + ")";
         }
+        sources.forEach(r -> b.event(r.eventId()).tool(r.tool()).boundary(r.boundary()));
+        SessionState.SensitiveRead first = sources.get(0);
         b.call(call).summary(call.agentId() + " " + call.operation() + " via " + call.tool()
                 + (call.target() == null ? "" : " to " + call.target()) + " into boundary " + call.boundary()
-                + " " + what + ": " + why);
+                + untrusted + " after reading " + first.sensitivity() + " data with " + first.tool() + " in "
+                + (first.boundary() == null ? "an unlabelled boundary" : first.boundary()) + ": " + why);
         return b;
     }
 

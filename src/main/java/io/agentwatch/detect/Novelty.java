@@ -6,22 +6,24 @@ import io.agentwatch.state.Grain;
 
 /**
  * One grain value judged against the baseline: its estimate, and whether it is surprising
- * enough (at or above the threshold in bits) to count as UNSEEN or RARE. A seen value is RARE
- * only while the agent has used it about once ({@link #RARE_MAX_COUNT} decayed sightings): a
- * value used once, or only long ago, is weak evidence of habit; a value used again and again
- * is a habit, whatever its share of a busy grain. Without that, every value of a grain with
- * more than 2^threshold regular values, or sharing its grain with much more frequent ones
- * (five regular recipients among the inbox and CRM reads of a mailer), would be "rare" on
- * every use.
+ * enough to count. An UNSEEN value counts at the threshold. A seen value is RARE only while
+ * the agent has used it about once ({@link #RARE_MAX_COUNT} decayed sightings: once, or only
+ * long ago) and only {@value #RARE_MARGIN_BITS} bits above the threshold (eight times less
+ * likely than an unseen value needs to be): a value used again and again is a habit, whatever
+ * its share of a busy grain, and real agents use some tools, targets and boundaries only now
+ * and then, which is not news. Rare is not unseen.
  */
 public record Novelty(String grain, String value, Grain.Estimate estimate, boolean notable) {
     /** Decayed sightings below which a seen value can still be RARE. */
     public static final double RARE_MAX_COUNT = 2.0;
+    /** Extra surprisal a seen value needs over an unseen one to count. */
+    public static final double RARE_MARGIN_BITS = 3.0;
 
     public static Novelty of(Baseline baseline, String grain, String value, double thresholdBits) {
         Grain.Estimate e = baseline.grain(grain).estimate(value);
-        boolean rare = e.unseen() || e.count() < RARE_MAX_COUNT;
-        return new Novelty(grain, value, e, value != null && rare && e.surprisalBits() >= thresholdBits);
+        boolean notable = e.unseen() ? e.surprisalBits() >= thresholdBits
+                : e.count() < RARE_MAX_COUNT && e.surprisalBits() >= thresholdBits + RARE_MARGIN_BITS;
+        return new Novelty(grain, value, e, value != null && notable);
     }
 
     public boolean unseen() {

@@ -14,9 +14,12 @@ import java.util.stream.Collectors;
 /**
  * Scope drift: a tool, (tool, operation), boundary or target that is UNSEEN or RARE for this
  * agent, judged by surprisal against its ACTIVE baseline and weighted by what the call does.
- * Graded: novelty alone is LOW; MEDIUM needs a second signal (the call changes something or
- * touches CONFIDENTIAL+ data); HIGH is a high-impact action (write, delete, execute, send or
- * delegate on CONFIDENTIAL+ data) this agent has never done. Mildly rare actions add up per
+ * Graded: novelty alone is LOW, also for a new tool that writes INTERNAL data inside the
+ * agent's usual boundaries; MEDIUM needs a second signal (CONFIDENTIAL+ data, or a change
+ * made in a boundary the agent does not use); HIGH is a high-impact action (write, delete,
+ * execute, send or delegate on CONFIDENTIAL+ data) this agent has never done, in a boundary it
+ * does not use. The same first action inside its own boundaries (a billing agent's first
+ * refund) is MEDIUM: worth an analyst's look, not a revoke. Mildly rare actions add up per
  * session into one session-level finding.
  */
 public final class ScopeDriftDetector {
@@ -69,15 +72,19 @@ public final class ScopeDriftDetector {
         Severity severity;
         int score;
         String rule;
-        if (call.isWriteLike() && call.atLeast(Sensitivity.CONFIDENTIAL) && toolOp.notable() && toolOp.unseen()) {
+        boolean newBoundary = notable.stream().anyMatch(n -> n.grain().equals(Baseline.BOUNDARY));
+        if (call.isWriteLike() && call.atLeast(Sensitivity.CONFIDENTIAL) && toolOp.notable() && toolOp.unseen()
+                && newBoundary) {
             severity = Severity.HIGH;
             score = 75;
             rule = "drift.high_impact";
-        } else if (call.isWriteLike() || call.atLeast(Sensitivity.CONFIDENTIAL)) {
+        } else if (call.atLeast(Sensitivity.CONFIDENTIAL) || (call.isWriteLike() && newBoundary)) {
             severity = Severity.MEDIUM;
             score = 25;
             rule = "drift.action";
         } else {
+            // A first use of a tool inside the agent's usual boundaries, on data that is not
+            // sensitive: context for an analyst, not an alert (agents pick up new tools).
             severity = Severity.LOW;
             score = 5;
             rule = "drift.action";

@@ -1,7 +1,5 @@
 package io.agentwatch.embedded;
 
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +40,9 @@ public final class KafkaBrokerMain {
 
     private static int format(String propertiesFile, String clusterId) {
         String[] formatArgs = {"format", "--standalone", "--cluster-id", clusterId, "--config", propertiesFile};
-        // StorageTool reports progress on the stream it is given; stdout goes to the broker log.
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try {
-            int exit = kafka.tools.StorageTool.execute(formatArgs, out);
+            // Progress goes to stdout, which is the broker log.
+            int exit = kafka.tools.StorageTool.execute(formatArgs, System.out);
             if (exit != 0) {
                 LOG.error("formatting the broker storage failed with exit code {}", exit);
             }

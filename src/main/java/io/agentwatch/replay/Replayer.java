@@ -69,6 +69,9 @@ public final class Replayer implements Closeable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "agentwatch-replay");
         // Offline: nothing to make exactly-once against, and the driver commits after every record.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        // A trace is processed in file order: no waiting for other inputs, which would let the
+        // driver reorder records with equal timestamps.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "replay:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(AgentwatchTopology.build(config, services), props, start);
@@ -120,6 +123,11 @@ public final class Replayer implements Closeable {
             for (int i = 0; i < out.size(); i++) {
                 if (out.get(i).record() instanceof Finding f && f.getFindingId().equals(cause)) {
                     at = i + 1;
+                    // after the commands of the same finding already placed there, in their order
+                    while (at < out.size() && out.get(at).record() instanceof RevokeCommand c
+                            && c.getFindingIds().contains(cause)) {
+                        at++;
+                    }
                     break;
                 }
             }

@@ -325,4 +325,9 @@ public final class SessionState {
     public int boundaryCount() {
         return boundaries.size();
     }
+
+    /** Boundaries touched, least recently first (the most recent {@value #MAX_BOUNDARIES}). */
+    public Set<String> boundaries() {
+        return java.util.Collections.unmodifiableSet(boundaries.keySet());
+    }
 }

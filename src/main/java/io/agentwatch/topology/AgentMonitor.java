@@ -177,18 +177,43 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         Optional<Detection> d = delegation.inspect(state, directory, state.issuedAt());
         if (d.isPresent()) {
-            respondToToken(d.get(), state, session);
+            Finding f = respondToToken(d.get(), state, session);
+            if (f != null && ResponsePolicy.isRevoke(f.getAction()) && !policy.settings().dryRun()) {
+                revokeDelegator(state, f);
+            }
         }
     }
 
-    private void respondToToken(Detection d, TokenState token, SessionState session) {
+    private Finding respondToToken(Detection d, TokenState token, SessionState session) {
         SessionState s = session != null ? session
                 : new SessionState(token.agentId(), token.sessionId() == null ? token.tokenId() : token.sessionId(),
                 token.issuedAt());
-        respondAt(List.of(d), null, s, baseline(token.agentId()), token.tokenId(), true, token.issuedAt());
+        Finding f = respondAt(List.of(d), null, s, baseline(token.agentId()), token.tokenId(), true,
+                token.issuedAt());
         if (session != null) {
             sessions.put(Names.key(token.agentId(), session.sessionId()), session);
         }
+        return f;
+    }
+
+    /**
+     * A delegator that hands out broader rights than it holds was steered into it: its own
+     * token goes too. The delegator's session lives in another task, so this command cannot be
+     * de-duplicated against that task's state; it is emitted once, when the escalated token is
+     * issued, and its id (agent, TOKEN, token) lets the broker drop a repeat.
+     */
+    private void revokeDelegator(TokenState escalated, Finding finding) {
+        TokenState.Delegator delegator = escalated.actorChain().get(0);
+        Optional<TokenState> parent = directory.lookup(delegator.tokenId());
+        if (parent.isEmpty() || parent.get().agentId().equals(escalated.agentId())) {
+            return;
+        }
+        TokenState t = parent.get();
+        RevokeCommand c = Responses.command(t.agentId(), RevokeScope.TOKEN, t.tokenId(), List.of(t.tokenId()),
+                t.sessionId(), finding, null, escalated.issuedAt(), Math.max(t.expiresAt(), escalated.issuedAt()),
+                policy.settings().signingKey());
+        forward(c, Names.REVOKE_COMMANDS_SINK, t.agentId(), escalated.issuedAt(), null);
+        services.observer().revokeCommand(c, services.clock().millis());
     }
 
     private void onTokenRevoked(TokenRevoked r) {
@@ -216,8 +241,8 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
      * that both breaks its token's boundaries (revoke the token) and completes an exfiltration
      * chain (revoke the session) yields one command, the session's, not two.
      */
-    private void respondAt(List<Detection> detections, Call call, SessionState session, Baseline baseline,
-                           String trigger, boolean mayRevoke, long eventTime) {
+    private Finding respondAt(List<Detection> detections, Call call, SessionState session, Baseline baseline,
+                              String trigger, boolean mayRevoke, long eventTime) {
         String agentId = session.agentId();
         List<Finding> findings = new ArrayList<>();
         Action widest = null;
@@ -266,6 +291,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                 services.observer().revokeCommand(command, services.clock().millis());
             }
         }
+        return revokeFinding;
     }
 
     private void forward(SpecificRecord value, String sink, String agentId, long time, String inputEventId) {

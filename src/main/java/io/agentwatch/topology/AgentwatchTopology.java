@@ -14,6 +14,8 @@ import io.agentwatch.state.StateSerde;
 import io.agentwatch.observe.DetectionObserver;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.avro.specific.SpecificRecord;
@@ -103,9 +105,10 @@ public final class AgentwatchTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(store(Names.TOKENS_STORE, StateSerde.tokens(), services),
+                // Ordered, so that describe() and topology-docs/ are stable from run to run.
+                return new LinkedHashSet<>(List.of(store(Names.TOKENS_STORE, StateSerde.tokens(), services),
                         store(Names.SESSIONS_STORE, StateSerde.sessions(), services),
-                        store(Names.BASELINES_STORE, StateSerde.baselines(), services));
+                        store(Names.BASELINES_STORE, StateSerde.baselines(), services)));
             }
         }, Names.VALIDATE);
 

@@ -22,7 +22,7 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class InputValidator extends ContextualProcessor<String, SpecificRecord, Object, Object> {
     /** spiffe://trust-domain/path: lower-case trust domain, at least one non-empty path segment. */
-    static final Pattern SPIFFE_ID = Pattern.compile("spiffe://[a-z0-9._-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+");
+    public static final Pattern SPIFFE_ID = Pattern.compile("spiffe://[a-z0-9._-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+");
 
     private final MonitorServices services;
     private final long maxFutureSkewMs;

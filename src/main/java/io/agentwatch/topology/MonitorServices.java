@@ -1,6 +1,7 @@
 package io.agentwatch.topology;
 
 import io.agentwatch.catalog.ToolCatalog;
+import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.observe.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
 import java.time.Clock;
@@ -14,4 +15,11 @@ import java.time.Clock;
  */
 public record MonitorServices(ToolCatalog catalog, Suppressions suppressions, ValueSerdes serdes,
                               DetectionObserver observer, Clock clock, boolean replay, BaselineResets resets) {
+
+    /** The catalog and the registry serdes from config; suppressions and resets shared with the caller. */
+    public static MonitorServices fromConfig(AgentwatchConfig config, Suppressions suppressions, BaselineResets resets,
+                                             DetectionObserver observer, Clock clock, boolean replay) {
+        return new MonitorServices(ToolCatalog.fromConfig(config.getString(AgentwatchConfig.CATALOG_FILE)),
+                suppressions, new RegistrySerdes(config), observer, clock, replay, resets);
+    }
 }

@@ -90,11 +90,11 @@ class ChainDetectorTest {
         List<Detection> found = judge(active, token(null), Events.readInbox("s", "t").setEventId("e-inbox"),
                 Events.crmLookup("s", "t").setEventId("e-crm"), paste("e-send"));
 
-        // then
+        // then: the inbound mail read first is untrusted input, so this chain is the toxic flow
         assertThat(found).singleElement().satisfies(d -> {
-            assertThat(d.rule()).isEqualTo("chain.exfiltration");
+            assertThat(d.rule()).isEqualTo("chain.toxic_flow");
             assertThat(d.severity()).isEqualTo(Severity.HIGH);
-            assertThat(d.eventIds()).containsExactly("e-crm", "e-send");
+            assertThat(d.eventIds()).containsExactly("e-inbox", "e-crm", "e-send");
             assertThat(d.observations()).extracting(o -> o.getGrain() + " " + o.getVerdict())
                     .contains("egress UNSEEN", "boundary UNSEEN");
         });
@@ -151,10 +151,11 @@ class ChainDetectorTest {
 
     @Test
     void shouldFlagToxicFlowOfUntrustedInputPrivateDataAndAnExternalSink() {
-        // when a fetched web page is followed by a CRM read and a public share of a corp document
+        // when a fetched web page is followed by a read of private data whose boundary nobody
+        // labelled, and a public share of a corp document
         List<Detection> found = judge(active, token(null),
                 Events.call(MAILER, "s", "t", "web_fetch").setTarget("https://evil.example/page").setEventId("e-web"),
-                Events.crmLookup("s", "t").setEventId("e-crm"),
+                Events.crmLookup("s", "t").setBoundary(null).setEventId("e-crm"),
                 Events.call(MAILER, "s", "t", "share_document", "link:anyone", "corp", null).setEventId("e-share"));
 
         // then
@@ -163,6 +164,18 @@ class ChainDetectorTest {
             assertThat(d.severity()).isEqualTo(Severity.HIGH);
             assertThat(d.eventIds()).containsExactly("e-web", "e-crm", "e-share");
         });
+    }
+
+    @Test
+    void shouldNotCallItToxicWhenTheSinkStaysInTheBoundaryThePrivateDataCameFrom() {
+        // when the private data was read in corp and the share goes to corp too
+        List<Detection> found = judge(active, token(null),
+                Events.call(MAILER, "s", "t", "web_fetch").setTarget("https://evil.example/page"),
+                Events.crmLookup("s", "t"),
+                Events.call(MAILER, "s", "t", "share_document", "link:anyone", "corp", null));
+
+        // then
+        assertThat(found).noneMatch(d -> d.rule().equals("chain.toxic_flow"));
     }
 
     @Test

@@ -45,14 +45,21 @@ class NoveltyTest {
     }
 
     @Test
-    void shouldCallAValueSeenOnceLongAgoRare() {
-        // when
-        Novelty n = Novelty.of(baseline(), Baseline.RECIPIENT, "mailto:old@contact.example", THRESHOLD);
+    void shouldCallAValueSeenOnceLongAgoRareWhenItClearsTheRareMargin() {
+        // given the value's surprisal, and thresholds just below and just above what RARE needs
+        double bits = Novelty.of(baseline(), Baseline.RECIPIENT, "mailto:old@contact.example", THRESHOLD).bits();
+        double passing = bits - Novelty.RARE_MARGIN_BITS - 0.01;
+        double failing = bits - Novelty.RARE_MARGIN_BITS + 0.01;
 
-        // then
-        assertThat(n.notable()).isTrue();
-        assertThat(n.verdict()).isEqualTo("RARE");
-        assertThat(n.describe()).startsWith("RARE recipient mailto:old@contact.example");
+        // when
+        Novelty rare = Novelty.of(baseline(), Baseline.RECIPIENT, "mailto:old@contact.example", passing);
+        Novelty notRareEnough = Novelty.of(baseline(), Baseline.RECIPIENT, "mailto:old@contact.example", failing);
+
+        // then: seen once a month ago, it is RARE only with the extra margin over an unseen value
+        assertThat(rare.notable()).isTrue();
+        assertThat(rare.verdict()).isEqualTo("RARE");
+        assertThat(rare.describe()).startsWith("RARE recipient mailto:old@contact.example");
+        assertThat(notRareEnough.notable()).isFalse();
     }
 
     @Test

@@ -99,9 +99,22 @@ class ScopeDriftDetectorTest {
     }
 
     @Test
-    void shouldRateANewToolThatChangesSomethingMedium() {
+    void shouldRateANewToolThatWritesInsideTheUsualBoundaryLow() {
         // when
         List<Detection> found = judge(active, mailer("archive_email", "mailbox:support", "corp")
+                .setOperation(Operation.WRITE));
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("drift.action");
+            assertThat(d.severity()).isEqualTo(Severity.LOW);
+        });
+    }
+
+    @Test
+    void shouldRateANewToolThatWritesIntoANewBoundaryMedium() {
+        // when
+        List<Detection> found = judge(active, mailer("archive_email", "mailbox:support", "partner-portal")
                 .setOperation(Operation.WRITE));
 
         // then
@@ -122,9 +135,22 @@ class ScopeDriftDetectorTest {
     }
 
     @Test
-    void shouldRateAFirstDestructiveActionOnConfidentialDataHigh() {
+    void shouldRateAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundaryMedium() {
         // when
         List<Detection> found = judge(active, mailer("delete_customer", "crm:customers", "corp")
+                .setOperation(Operation.DELETE).setSensitivity(Sensitivity.CONFIDENTIAL));
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("drift.action");
+            assertThat(d.severity()).isEqualTo(Severity.MEDIUM);
+        });
+    }
+
+    @Test
+    void shouldRateAFirstDestructiveActionOnConfidentialDataInANewBoundaryHigh() {
+        // when
+        List<Detection> found = judge(active, mailer("delete_customer", "crm:customers", "crm-prod")
                 .setOperation(Operation.DELETE).setSensitivity(Sensitivity.CONFIDENTIAL));
 
         // then

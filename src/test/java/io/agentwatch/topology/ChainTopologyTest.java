@@ -65,11 +65,12 @@ class ChainTopologyTest {
         // and the finding that caused it says what happened, with the baseline's counts
         Finding f = MonitorHarness.findingsIn(atSend).stream()
                 .filter(x -> x.getFindingId().equals(c.getFindingIds().get(0))).findFirst().orElseThrow();
-        assertThat(f.getRule()).isEqualTo("chain.exfiltration");
+        // (the inbound mail read first is untrusted input: the toxic-flow form of the chain)
+        assertThat(f.getRule()).isEqualTo("chain.toxic_flow");
         assertThat(f.getSeverity()).isEqualTo(Severity.HIGH);
         assertThat(f.getAction()).isEqualTo(Action.REVOKE_SESSION);
         assertThat(f.getBaselineState()).isEqualTo(BaselineState.ACTIVE);
-        assertThat(f.getEvidence().getEventIds()).containsExactly("e-crm", "e-send");
+        assertThat(f.getEvidence().getEventIds()).containsExactly("e-inbox", "e-crm", "e-send");
         assertThat(f.getObservations()).anySatisfy(o -> {
             assertThat(o.getGrain()).isEqualTo("egress");
             assertThat(o.getVerdict()).isEqualTo("UNSEEN");
@@ -154,9 +155,10 @@ class ChainTopologyTest {
         h.withBenignHistory();
         h.issue(mailerToken("t-x", "s-x").setBoundaries(List.of("corp", "customer-mail", "internet")));
         h.call(Events.call(MAILER, "s-x", "t-x", "web_fetch").setTarget("https://evil.example/howto").setEventId("e-web"));
-        h.call(crmLookup("s-x", "t-x").setEventId("e-crm"));
+        h.call(crmLookup("s-x", "t-x").setBoundary(null).setEventId("e-crm"));
 
-        // when it shares a corp document with anyone who has the link
+        // when it shares a corp document with anyone who has the link (the private data's own
+        // boundary was not labelled, so only the toxic-flow rule can judge it)
         List<Replayer.Output> atShare = h.call(Events.call(MAILER, "s-x", "t-x", "share_document", "link:anyone",
                 "corp", null).setEventId("e-share"));
 

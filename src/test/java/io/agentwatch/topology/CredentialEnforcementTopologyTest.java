@@ -188,11 +188,14 @@ class CredentialEnforcementTopologyTest {
         assertThat(f.getEvidence().getScopes()).containsExactly("mail:send", "crm:read");
         assertThat(f.getEvidence().getBoundaries()).containsExactly("customer-mail");
         assertThat(out).allSatisfy(o -> assertThat(o.inputEventId()).isNull());
-        assertThat(MonitorHarness.commandsIn(out)).singleElement().satisfies(c -> {
+        // and the delegator, steered into handing out more than it holds, loses its own token
+        assertThat(MonitorHarness.commandsIn(out)).hasSize(2).allSatisfy(c -> {
             assertThat(c.getScope()).isEqualTo(RevokeScope.TOKEN);
-            assertThat(c.getTokenIds()).containsExactly("t-child");
             assertThat(c.getTriggerEventId()).isNull();
+            assertThat(c.getFindingIds()).containsExactly(f.getFindingId());
         });
+        assertThat(MonitorHarness.commandsIn(out)).extracting(c -> c.getAgentId() + " " + c.getTokenIds())
+                .containsExactly(MAILER + " [t-child]", ORCHESTRATOR + " [t-orch]");
     }
 
     @Test

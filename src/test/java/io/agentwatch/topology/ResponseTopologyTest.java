@@ -12,6 +12,7 @@ import io.agentwatch.avro.Action;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.Operation;
 import io.agentwatch.avro.RevokeCommand;
+import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.replay.Replayer;
@@ -43,11 +44,14 @@ class ResponseTopologyTest {
             h.withBenignHistory();
             h.issue(mailerToken("t-x", "s-x"));
 
-            // when the mailer archives (MEDIUM drift otherwise), then writes with another new tool
+            // when the mailer archives confidential mail (MEDIUM drift otherwise), then labels it with
+            // another new tool
             List<Replayer.Output> suppressed = h.call(Events.call(MAILER, "s-x", "t-x", "archive_email",
-                    "mailbox:support", "corp", null).setOperation(Operation.WRITE));
+                    "mailbox:support", "corp", null).setOperation(Operation.WRITE)
+                    .setSensitivity(Sensitivity.CONFIDENTIAL));
             List<Replayer.Output> notSuppressed = h.call(Events.call(MAILER, "s-x", "t-x", "label_email",
-                    "mailbox:support", "corp", null).setOperation(Operation.WRITE));
+                    "mailbox:support", "corp", null).setOperation(Operation.WRITE)
+                    .setSensitivity(Sensitivity.CONFIDENTIAL));
 
             // then
             assertThat(suppressed).isEmpty();
@@ -65,9 +69,9 @@ class ResponseTopologyTest {
             // when
             List<Replayer.Output> atSend = exfiltrate(h, "s-x", "t-x");
 
-            // then the finding says what would have been done
+            // then the chain finding says what would have been done
             assertThat(MonitorHarness.findingsIn(atSend)).anySatisfy(f -> {
-                assertThat(f.getRule()).isEqualTo("chain.exfiltration");
+                assertThat(f.getDetector()).isEqualTo("CROSS_BOUNDARY");
                 assertThat(f.getAction()).isEqualTo(Action.REVOKE_SESSION);
                 assertThat(f.getEvidence().getNotes()).contains("dry run: no revoke command published");
             });

@@ -77,6 +77,9 @@ class RocksDbTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "agentwatch-rocksdb-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // The test pipes records in time order across the inputs; live, Streams would wait up to
+        // max.task.idle.ms for the other inputs, which the driver's mock wall clock never reaches.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0");
         driver = new TopologyTestDriver(AgentwatchTopology.build(config, services), props, MonitorHarness.START);
         TopicNames topics = TopicNames.from(config);
         StringSerializer keys = new StringSerializer();

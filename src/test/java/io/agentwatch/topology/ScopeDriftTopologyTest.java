@@ -33,7 +33,8 @@ class ScopeDriftTopologyTest {
 
     private void activeMailerWithToken() {
         h.withBenignHistory();
-        h.issue(mailerToken("t-x", "s-x"));
+        // a token that does not restrict boundaries, so drift into new ones is judged by the baseline alone
+        h.issue(Events.token(MAILER, "t-x", "s-x", Events.MAILER_SCOPES, null));
         assertThat(h.baseline(MAILER).isActive()).isTrue();
     }
 
@@ -58,12 +59,29 @@ class ScopeDriftTopologyTest {
     }
 
     @Test
-    void shouldAlertOnANewToolThatWrites() {
+    void shouldOnlyNoteANewToolThatWritesInsideTheUsualBoundary() {
         // given
         activeMailerWithToken();
 
         // when
         List<Replayer.Output> out = h.call(mailer("archive_email", "mailbox:support").setOperation(Operation.WRITE));
+
+        // then: agents pick up new tools; inside their usual boundary on INTERNAL data that is context
+        assertThat(MonitorHarness.findingsIn(out)).singleElement().satisfies(f -> {
+            assertThat(f.getSeverity()).isEqualTo(Severity.LOW);
+            assertThat(f.getAction()).isEqualTo(Action.NONE);
+        });
+        assertThat(h.commands()).isEmpty();
+    }
+
+    @Test
+    void shouldAlertOnANewToolThatWritesIntoABoundaryTheAgentDoesNotUse() {
+        // given
+        activeMailerWithToken();
+
+        // when
+        List<Replayer.Output> out = h.call(mailer("archive_email", "mailbox:support").setOperation(Operation.WRITE)
+                .setBoundary("partner-portal"));
 
         // then
         assertThat(MonitorHarness.findingsIn(out)).singleElement().satisfies(f -> {
@@ -74,12 +92,30 @@ class ScopeDriftTopologyTest {
     }
 
     @Test
-    void shouldRevokeSessionOnAFirstDestructiveActionOnConfidentialData() {
+    void shouldOnlyAlertOnAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundary() {
         // given
         activeMailerWithToken();
 
         // when
         List<Replayer.Output> out = h.call(mailer("delete_customer", "crm:customers")
+                .setOperation(Operation.DELETE).setSensitivity(Sensitivity.CONFIDENTIAL));
+
+        // then: worth an analyst's look (a billing agent's first refund looks the same), not a revoke
+        assertThat(MonitorHarness.findingsIn(out)).singleElement().satisfies(f -> {
+            assertThat(f.getRule()).isEqualTo("drift.action");
+            assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
+            assertThat(f.getAction()).isEqualTo(Action.ALERT);
+        });
+        assertThat(h.commands()).isEmpty();
+    }
+
+    @Test
+    void shouldRevokeSessionOnAFirstDestructiveActionOnConfidentialDataInABoundaryTheAgentDoesNotUse() {
+        // given
+        activeMailerWithToken();
+
+        // when
+        List<Replayer.Output> out = h.call(mailer("delete_customer", "crm:customers").setBoundary("crm-prod")
                 .setOperation(Operation.DELETE).setSensitivity(Sensitivity.CONFIDENTIAL).setEventId("e-delete"));
 
         // then
@@ -134,11 +170,11 @@ class ScopeDriftTopologyTest {
         // given
         activeMailerWithToken();
 
-        // when new write-like tools follow one another (MEDIUM each, 25 risk each)
-        h.call(mailer("archive_email", "a").setOperation(Operation.WRITE));
-        h.call(mailer("label_email", "b").setOperation(Operation.WRITE));
+        // when new write-like tools write into boundaries it does not use (MEDIUM each, 25 risk each)
+        h.call(mailer("archive_email", "a").setOperation(Operation.WRITE).setBoundary("partner-a"));
+        h.call(mailer("label_email", "b").setOperation(Operation.WRITE).setBoundary("partner-b"));
         List<Replayer.Output> out = h.call(mailer("forward_rule", "c").setOperation(Operation.WRITE)
-                .setEventId("e-third"));
+                .setBoundary("partner-c").setEventId("e-third"));
 
         // then the session's accumulated risk (>= 80) revokes it at the third
         assertThat(MonitorHarness.findingsIn(out)).allSatisfy(f -> assertThat(f.getSeverity().ordinal())

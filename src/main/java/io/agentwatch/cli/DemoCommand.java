@@ -1,0 +1,181 @@
+package io.agentwatch.cli;
+
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.embedded.EmbeddedKafkaBroker;
+import io.agentwatch.kafka.TopicSetup;
+import io.agentwatch.observe.FindingLog;
+import io.agentwatch.runtime.DetectorService;
+import io.agentwatch.runtime.LiveDetector;
+import io.agentwatch.simulate.KafkaSink;
+import io.agentwatch.simulate.SampleCredentialBroker;
+import io.agentwatch.simulate.SimulationRunner;
+import io.agentwatch.simulate.SimulationSpec;
+import io.agentwatch.simulate.Simulator;
+import io.agentwatch.topology.RegistrySerdes;
+import io.agentwatch.topology.TopicNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole loop on one machine: an embedded Kafka broker, an in-process schema registry, the
+ * simulator (days of benign history fast-forwarded, then live traffic with hijacked agents),
+ * the detector, and a sample credential broker that acts on revoke commands and sends the
+ * revocations back. Stops after --duration or on Ctrl-C, closing in reverse order.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the full loop locally: embedded Kafka broker, simulated agents (benign and hijacked),",
+            "the detector and a sample credential broker. Prints findings and revoke commands as they happen."})
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds (default: until Ctrl-C).")
+    Long duration;
+
+    @Option(names = "--agents", defaultValue = "12", description = "Simulated agents (default: ${DEFAULT-VALUE}).")
+    int agents;
+
+    @Option(names = "--rate", defaultValue = "40", description = "Live events per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--days", defaultValue = "4", description = "Days of benign history to fast-forward first (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--hijack-every", defaultValue = "20", paramLabel = "SECONDS",
+            description = "A hijacked session starts about this often in the live phase (default: ${DEFAULT-VALUE}).")
+    long hijackEvery;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Simulator seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of /metrics, /health, /agents/{id} (0: any free port; default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of each topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Override
+    public Integer call() throws Exception {
+        DemoConsole console = new DemoConsole(System.out);
+        // The console prints findings for a person; the per-finding log lines would repeat them on the same terminal.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FindingLog.LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            main.interrupt();
+            try {
+                done.await(40, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long started = System.nanoTime();
+        Path stateDir = Files.createTempDirectory("agentwatch-demo-state-");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            console.phase(String.format("embedded Kafka broker ready at %s in %.1f s", broker.bootstrapServers(),
+                    broker.startupTime().toMillis() / 1000.0));
+            AgentwatchConfig config = demoConfig(broker.bootstrapServers(), stateDir);
+            TopicNames topics = TopicNames.from(config);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                TopicSetup.createTopics(admin, topics, partitions, (short) 1);
+            }
+            RegistrySerdes serdes = new RegistrySerdes(config);
+            try (LiveDetector live = LiveDetector.start(config, console);
+                 SampleCredentialBroker credentialBroker = new SampleCredentialBroker(broker.bootstrapServers(), topics,
+                         serdes, Clock.systemUTC(), console::revoked);
+                 KafkaSink sink = KafkaSink.create(Map.of("bootstrap.servers", broker.bootstrapServers()),
+                         serdes.anySerializer(), new KafkaSink.Topics(topics.toolCalls(), topics.tokenIssuances(),
+                                 topics.tokenRevocations()))) {
+                DetectorService detector = live.service();
+                console.phase(String.format("detector started (%.1f s since launch); metrics and agent queries on"
+                        + " http://127.0.0.1:%d (/metrics, /agents/{id})", (System.nanoTime() - started) / 1e9,
+                        live.observability().port()));
+                console.phase(String.format("fast-forwarding %d days of benign history for %d agents, then live"
+                        + " traffic at %.0f events/s with a hijack about every %d s", days, agents, rate, hijackEvery));
+                Simulator simulator = new Simulator(SimulationSpec.builder().seed(seed).agents(agents)
+                        .start(Instant.now().minus(days, ChronoUnit.DAYS)).historyDays(days).liveRate(rate)
+                        .hijackEvery(Duration.ofSeconds(hijackEvery))
+                        .liveDuration(duration == null ? null : Duration.ofSeconds(duration)).build());
+                Thread producer = new Thread(() -> runSimulator(simulator, sink, stop, console), "demo-simulator");
+                producer.setDaemon(true);
+                producer.start();
+                long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration * 1_000_000_000L;
+                while (!stop.get() && System.nanoTime() < deadline && !detector.hasFailed()) {
+                    try {
+                        Thread.sleep(Math.min(5_000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                    console.status();
+                }
+                stop.set(true);
+                producer.join(5_000);
+                console.phase("stopping: simulator, credential broker, detector, Kafka broker");
+                if (detector.hasFailed()) {
+                    return ExitCodes.STREAMS_ERROR;
+                }
+            }
+        } finally {
+            deleteQuietly(stateDir);
+            done.countDown();
+            Thread.interrupted();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and waits for `done`
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void runSimulator(Simulator simulator, KafkaSink sink, AtomicBoolean stop, DemoConsole console) {
+        try {
+            AtomicBoolean live = new AtomicBoolean();
+            SimulationRunner.realTime().run(simulator, sink, true, stop::get, p -> {
+                if (p.live() && live.compareAndSet(false, true)) {
+                    console.phase(String.format("history sent (%,d events); live traffic starts now", p.events()));
+                }
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            console.phase("simulator stopped: " + e.getMessage());
+        }
+    }
+
+    private AgentwatchConfig demoConfig(String bootstrap, Path stateDir) {
+        Map<String, Object> overrides = new HashMap<>();
+        overrides.put("kafka.bootstrap.servers", bootstrap);
+        overrides.put("kafka.state.dir", stateDir.toString());
+        overrides.put("kafka.application.id", "agentwatch-demo");
+        overrides.put("kafka.num.stream.threads", "2");
+        overrides.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://agentwatch-demo");
+        overrides.put(AgentwatchConfig.HTTP_PORT, Integer.toString(httpPort));
+        // The sample broker answers within a second; a minute without an answer is worth a finding.
+        overrides.put(AgentwatchConfig.RESPONSE_CONFIRM_TIMEOUT, "1m");
+        return Commands.loadConfig(null, overrides);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // temp space; the OS cleans it
+        }
+    }
+}

@@ -1,0 +1,525 @@
+package io.agentwatch.observe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.respond.Suppressions;
+import io.agentwatch.topology.BaselineResets;
+import io.agentwatch.topology.InputValidator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * agentwatch's HTTP server (the JDK's {@code com.sun.net.httpserver}, no framework):
+ *
+ * <table>
+ * <caption>Endpoints</caption>
+ * <tr><th>request</th><th>answers</th></tr>
+ * <tr><td>GET /metrics</td><td>200 Prometheus text</td></tr>
+ * <tr><td>GET /health</td><td>200 while the process is up (liveness)</td></tr>
+ * <tr><td>GET /ready</td><td>200 when Kafka Streams is RUNNING, else 503 with its state</td></tr>
+ * <tr><td>GET /agents/{agent_id}</td><td>200 {@link AgentView} JSON, from this instance or forwarded to
+ *     the owner; 400 not a SPIFFE id; 404 unknown agent; 503 starting or rebalancing (retry);
+ *     502 the owner did not answer</td></tr>
+ * <tr><td>POST /admin/agents/{agent_id}/reset-baseline</td><td>202 queued on the owner (which
+ *     restarts the baseline at the agent's next event); 400, 404, 503, 502 as above</td></tr>
+ * <tr><td>POST /admin/suppressions/reload</td><td>200 rules reloaded on every instance; 422 the file
+ *     is invalid (the old rules stay); 502 another instance failed</td></tr>
+ * </table>
+ *
+ * <p>{@code agent_id} is URL-encoded ({@code spiffe%3A%2F%2Fcorp.example%2Fagents%2Fbot}); the raw
+ * form works too. Admin calls need {@code Authorization: Bearer <admin.token>}: 403 when no token is
+ * configured (admin disabled), 401 when it is missing or wrong. Every error is
+ * {@code {"error": "..."}}, saying what went wrong and what to do. Other paths 404, other methods 405.
+ *
+ * <p>The server starts before Kafka Streams exists, because Streams needs the server's address
+ * as {@code application.server} ({@link #applicationServer()}); {@link #attach} hands it the
+ * KafkaStreams instance afterwards. Until then /ready and the queries answer 503.
+ */
+public final class HttpEndpoints implements AutoCloseable {
+    /** Marks a request one instance forwarded to another, so it is never forwarded again. */
+    static final String FORWARDED_HEADER = "X-Agentwatch-Forwarded-By";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final String JSON_TYPE = "application/json; charset=utf-8";
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String AGENTS = "/agents/";
+    private static final String ADMIN_AGENTS = "/admin/agents/";
+    private static final String RESET_BASELINE = "/reset-baseline";
+    private static final String RELOAD_SUPPRESSIONS = "/admin/suppressions/reload";
+    /** Enough for a scrape, a query and a forwarded query at once without a slow one blocking the rest. */
+    private static final int THREADS = 4;
+    private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final HttpClient client;
+    private final String applicationServer;
+    private final byte[] adminToken;
+    private final Supplier<String> metrics;
+    private final Suppressions suppressions;
+    private final BaselineResets resets;
+    private volatile AgentQueries queries;
+
+    private HttpEndpoints(HttpServer server, ExecutorService executor, String applicationServer, String adminToken,
+                          Supplier<String> metrics, Suppressions suppressions, BaselineResets resets) {
+        this.server = server;
+        this.executor = executor;
+        this.applicationServer = applicationServer;
+        this.adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+        this.metrics = metrics;
+        this.suppressions = suppressions;
+        this.resets = resets;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /**
+     * Binds {@code http.bind:http.port} (port 0: a free port) and serves at once.
+     *
+     * @param metrics the Prometheus text for /metrics, e.g. {@code MicrometerObserver::scrape}
+     * @throws UncheckedIOException when the address cannot be bound, saying which setting to change
+     */
+    public static HttpEndpoints start(AgentwatchConfig config, Supplier<String> metrics, Suppressions suppressions,
+                                      BaselineResets resets) {
+        String bind = config.getString(AgentwatchConfig.HTTP_BIND);
+        int port = config.getInt(AgentwatchConfig.HTTP_PORT);
+        Password token = config.getPassword(AgentwatchConfig.ADMIN_TOKEN);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
+                    + "): set http.port (AGENTWATCH_HTTP_PORT) to a free port, or 0 for any, and http.bind "
+                    + "(AGENTWATCH_HTTP_BIND) to an address of this host", e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "agentwatch-http-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        String advertised = advertised(config, server.getAddress());
+        HttpEndpoints endpoints = new HttpEndpoints(server, executor, advertised,
+                token == null ? null : token.value(), metrics, suppressions, resets);
+        server.createContext("/", endpoints::handle);
+        server.setExecutor(executor);
+        server.start();
+        LOG.info("HTTP endpoints on http://{}:{} (application.server {}){}", bind, endpoints.port(), advertised,
+                endpoints.adminToken == null ? "; admin calls disabled (no admin.token)" : "");
+        return endpoints;
+    }
+
+    /**
+     * The address other instances reach this one at: {@code kafka.application.server} when set
+     * (behind NAT or a proxy), else the bind address, or the host name when bound to every interface.
+     */
+    private static String advertised(AgentwatchConfig config, InetSocketAddress bound) {
+        Object configured = config.kafkaOverrides().get(StreamsConfig.APPLICATION_SERVER_CONFIG);
+        if (configured != null && !configured.toString().isBlank()) {
+            return configured.toString();
+        }
+        InetAddress address = bound.getAddress();
+        String host = address.getHostAddress();
+        if (address.isAnyLocalAddress()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                throw new UncheckedIOException("http.bind is " + host + " and this host's name does not resolve: "
+                        + "set kafka.application.server to the host:port other instances reach this one at", e);
+            }
+        }
+        if (host.contains(":")) {
+            host = "[" + host + "]"; // IPv6 literal
+        }
+        return host + ":" + bound.getPort();
+    }
+
+    /** The port the server listens on (the one picked when {@code http.port} is 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code host:port} to set as Kafka Streams' {@code application.server}. */
+    public String applicationServer() {
+        return applicationServer;
+    }
+
+    /** Serves /ready and the agent queries from {@code streams} from now on. */
+    public void attach(KafkaStreams streams) {
+        attach(new StreamsAgentQueries(streams, HostInfo.buildFromEndpoint(applicationServer)));
+    }
+
+    void attach(AgentQueries agentQueries) {
+        this.queries = agentQueries;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) {
+        try (exchange) {
+            try {
+                route(exchange);
+            } catch (RuntimeException e) {
+                LOG.warn("HTTP {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+                error(exchange, 500, "internal error (" + e + "); see the agentwatch log, and retry");
+            }
+        } catch (IOException e) {
+            // The client went away mid-response: nothing to answer.
+            LOG.debug("HTTP response to {} not delivered", exchange.getRequestURI(), e);
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getRawPath();
+        String method = ex.getRequestMethod();
+        if (path.equals("/metrics")) {
+            if (allow(ex, "GET")) {
+                send(ex, 200, PROMETHEUS_TYPE, metrics.get().getBytes(StandardCharsets.UTF_8));
+            }
+        } else if (path.equals("/health")) {
+            if (allow(ex, "GET")) {
+                AgentQueries q = queries;
+                json(ex, 200, body("status", "UP", "streams", q == null ? "NOT_STARTED" : q.state()));
+            }
+        } else if (path.equals("/ready")) {
+            if (allow(ex, "GET")) {
+                ready(ex);
+            }
+        } else if (path.startsWith(AGENTS)) {
+            if (allow(ex, "GET")) {
+                agent(ex, path.substring(AGENTS.length()));
+            }
+        } else if (path.startsWith(ADMIN_AGENTS) && path.endsWith(RESET_BASELINE)
+                && path.length() > ADMIN_AGENTS.length() + RESET_BASELINE.length()) {
+            if (allow(ex, "POST") && authorized(ex)) {
+                resetBaseline(ex, path.substring(ADMIN_AGENTS.length(), path.length() - RESET_BASELINE.length()));
+            }
+        } else if (path.equals(RELOAD_SUPPRESSIONS)) {
+            if (allow(ex, "POST") && authorized(ex)) {
+                reloadSuppressions(ex);
+            }
+        } else {
+            error(ex, 404, "no such endpoint: " + method + " " + path + "; try GET /metrics, /health, /ready, "
+                    + "/agents/{agent_id}, POST /admin/agents/{agent_id}/reset-baseline or /admin/suppressions/reload");
+        }
+    }
+
+    private void ready(HttpExchange ex) throws IOException {
+        AgentQueries q = queries;
+        String state = q == null ? "NOT_STARTED" : q.state();
+        if (state.equals(KafkaStreams.State.RUNNING.name())) {
+            json(ex, 200, body("state", state));
+        } else {
+            json(ex, 503, body("error", "Kafka Streams is " + state + ", not RUNNING: not ready yet, ask again",
+                    "state", state));
+        }
+    }
+
+    private void agent(HttpExchange ex, String rawId) throws IOException {
+        String agentId = agentId(ex, rawId);
+        if (agentId == null) {
+            return;
+        }
+        AgentQueries q = queries;
+        if (q == null) {
+            error(ex, 503, "Kafka Streams is not started yet: retry in a few seconds");
+            return;
+        }
+        AgentQueries.Route route = q.route(agentId);
+        if (route instanceof AgentQueries.Remote remote) {
+            forward(ex, remote.hostPort(), "GET", AGENTS + encode(agentId));
+        } else if (route instanceof AgentQueries.Unavailable unavailable) {
+            error(ex, 503, "the agent's state cannot be located right now (" + unavailable.why()
+                    + "): Kafka Streams is starting or rebalancing; retry in a few seconds");
+        } else if (route instanceof AgentQueries.Local local) {
+            Optional<AgentView> view = readLocal(ex, q, agentId, local.partition());
+            if (view == null) {
+                return;
+            }
+            if (view.isPresent()) {
+                json(ex, 200, view.get());
+            } else {
+                error(ex, 404, unknown(agentId));
+            }
+        }
+    }
+
+    /** The local state, or null after answering 503 because the store is migrating. */
+    private Optional<AgentView> readLocal(HttpExchange ex, AgentQueries q, String agentId, int partition)
+            throws IOException {
+        try {
+            return q.local(agentId, partition);
+        } catch (InvalidStateStoreException e) {
+            error(ex, 503, "the agent's state store is not queryable right now (" + e.getMessage()
+                    + "): it is moving between instances or restoring; retry in a few seconds");
+            return null;
+        }
+    }
+
+    private void resetBaseline(HttpExchange ex, String rawId) throws IOException {
+        String agentId = agentId(ex, rawId);
+        if (agentId == null) {
+            return;
+        }
+        AgentQueries q = queries;
+        if (q == null) {
+            error(ex, 503, "Kafka Streams is not started yet: retry in a few seconds");
+            return;
+        }
+        AgentQueries.Route route = q.route(agentId);
+        if (route instanceof AgentQueries.Remote remote) {
+            forward(ex, remote.hostPort(), "POST", ADMIN_AGENTS + encode(agentId) + RESET_BASELINE);
+        } else if (route instanceof AgentQueries.Unavailable unavailable) {
+            error(ex, 503, "the agent's owner cannot be located right now (" + unavailable.why()
+                    + "): retry in a few seconds");
+        } else if (route instanceof AgentQueries.Local local) {
+            Optional<AgentView> view = readLocal(ex, q, agentId, local.partition());
+            if (view == null) {
+                return;
+            }
+            if (view.isEmpty()) {
+                error(ex, 404, unknown(agentId));
+                return;
+            }
+            resets.request(agentId);
+            LOG.info("baseline reset of {} requested over HTTP", agentId);
+            json(ex, 202, body("agent_id", agentId, "instance", applicationServer, "status", "queued",
+                    "detail", "the baseline restarts from LEARNING when the agent's next event is processed"));
+        }
+    }
+
+    private void reloadSuppressions(HttpExchange ex) throws IOException {
+        int rules;
+        try {
+            rules = suppressions.reload();
+        } catch (IllegalArgumentException e) {
+            error(ex, 422, e.getMessage() + "; the previous rules stay in force: fix the file and reload again");
+            return;
+        }
+        LOG.info("suppression rules reloaded over HTTP: {} rules", rules);
+        List<Map<String, Object>> instances = new ArrayList<>();
+        instances.add(body("instance", applicationServer, "rules", rules));
+        List<String> failed = new ArrayList<>();
+        AgentQueries q = queries;
+        // Every instance holds its own copy of the rules; a forwarded call reloads only the receiver.
+        if (q != null && ex.getRequestHeaders().getFirst(FORWARDED_HEADER) == null) {
+            for (String other : otherInstances(q)) {
+                Map<String, Object> result = reloadOn(ex, other);
+                instances.add(result);
+                if (result.containsKey("error")) {
+                    failed.add(other);
+                }
+            }
+        }
+        if (failed.isEmpty()) {
+            json(ex, 200, body("instances", instances));
+        } else {
+            json(ex, 502, body("error", "reloaded here but not on " + String.join(", ", failed)
+                    + ": check those instances and call reload on them", "instances", instances));
+        }
+    }
+
+    private static List<String> otherInstances(AgentQueries q) {
+        try {
+            return q.otherInstances();
+        } catch (RuntimeException e) {
+            return List.of(); // not running: this instance alone
+        }
+    }
+
+    private Map<String, Object> reloadOn(HttpExchange ex, String hostPort) {
+        try {
+            HttpResponse<String> r = client.send(request(ex, hostPort, "POST", RELOAD_SUPPRESSIONS),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                Object reported = JSON.readTree(r.body()).path("instances").path(0).path("rules").asInt(-1);
+                return body("instance", hostPort, "rules", reported);
+            }
+            return body("instance", hostPort, "error", "HTTP " + r.statusCode() + ": " + r.body());
+        } catch (IOException e) {
+            return body("instance", hostPort, "error", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return body("instance", hostPort, "error", "interrupted");
+        }
+    }
+
+    /** Passes the request to the owner and its answer back; never forwards a forwarded request. */
+    private void forward(HttpExchange ex, String hostPort, String method, String path) throws IOException {
+        if (ex.getRequestHeaders().getFirst(FORWARDED_HEADER) != null) {
+            error(ex, 503, "the agent moved to another instance while the request was forwarded: retry");
+            return;
+        }
+        HttpResponse<byte[]> r;
+        try {
+            r = client.send(request(ex, hostPort, method, path), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            error(ex, 502, "instance " + hostPort + " owns the agent but did not answer (" + e
+                    + "): check that it is up and that its http.bind lets other instances reach it");
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error(ex, 503, "interrupted while asking " + hostPort + ": retry");
+            return;
+        }
+        r.headers().firstValue("Retry-After").ifPresent(v -> ex.getResponseHeaders().set("Retry-After", v));
+        send(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse(JSON_TYPE), r.body());
+    }
+
+    private HttpRequest request(HttpExchange ex, String hostPort, String method, String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + hostPort + path))
+                .timeout(FORWARD_TIMEOUT)
+                .header(FORWARDED_HEADER, applicationServer)
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return b.build();
+    }
+
+    /** True when the method is allowed; otherwise answers 405. */
+    private static boolean allow(HttpExchange ex, String method) throws IOException {
+        if (ex.getRequestMethod().equals(method)) {
+            return true;
+        }
+        ex.getResponseHeaders().set("Allow", method);
+        error(ex, 405, ex.getRequestMethod() + " is not allowed on " + ex.getRequestURI().getRawPath()
+                + ": use " + method);
+        return false;
+    }
+
+    /** True when the admin token matches; otherwise answers 403 (admin disabled) or 401. */
+    private boolean authorized(HttpExchange ex) throws IOException {
+        if (adminToken == null) {
+            error(ex, 403, "admin calls are disabled because no admin token is configured: set admin.token "
+                    + "(AGENTWATCH_ADMIN_TOKEN) on every instance and restart");
+            return false;
+        }
+        String header = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : null;
+        // Constant-time comparison: response timing must not reveal how much of a guess was right.
+        if (given == null || !MessageDigest.isEqual(given, adminToken)) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"agentwatch admin\"");
+            error(ex, 401, (given == null ? "missing" : "wrong") + " admin token: send the header "
+                    + "'Authorization: Bearer <admin.token>'");
+            return false;
+        }
+        return true;
+    }
+
+    /** The decoded SPIFFE id, or null after answering 400. */
+    private static String agentId(HttpExchange ex, String raw) throws IOException {
+        String id;
+        try {
+            // '+' is a legal character of SPIFFE paths, not a space as in form encoding.
+            id = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            error(ex, 400, "malformed URL encoding in the agent id '" + raw + "': URL-encode the SPIFFE id");
+            return null;
+        }
+        if (!InputValidator.SPIFFE_ID.matcher(id).matches()) {
+            error(ex, 400, "'" + id + "' is not a SPIFFE ID: use the agent's id such as "
+                    + "spiffe://corp.example/agents/billing-bot, URL-encoded (spiffe%3A%2F%2Fcorp.example%2Fagents%2Fbilling-bot)");
+            return null;
+        }
+        return id;
+    }
+
+    private static String unknown(String agentId) {
+        return "no instance knows agent " + agentId + ": it has sent no event agentwatch kept state for "
+                + "(no baseline, open session or token); check the id";
+    }
+
+    private static String encode(String agentId) {
+        return URLEncoder.encode(agentId, StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, Object> body(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    private static void error(HttpExchange ex, int status, String message) throws IOException {
+        if (status == 503) {
+            ex.getResponseHeaders().set("Retry-After", "2"); // rebalances and restores take seconds
+        }
+        json(ex, status, body("error", message));
+    }
+
+    private static void json(HttpExchange ex, int status, Object value) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the response as JSON", e);
+        }
+        send(ex, status, JSON_TYPE, bytes);
+    }
+
+    private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        drain(ex.getRequestBody());
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Reads what the client sent so the connection can be reused; no endpoint takes a body. */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[1024];
+        long total = 0;
+        int n;
+        while (total < 64 * 1024 && (n = in.read(buffer)) >= 0) {
+            total += n;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.agentwatch.runtime;
+
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.kafka.TopicSetup;
+import io.agentwatch.topology.AgentwatchTopology;
+import io.agentwatch.topology.MonitorServices;
+import io.agentwatch.topology.TopicNames;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The detector running against a cluster: checks that the input topics exist and are
+ * co-partitioned, builds the topology, starts Kafka Streams and reports how it ended. An
+ * exception that escapes the dead-letter handlers (a registry outage, a broker problem) shuts
+ * the client down, so a supervisor restarts it and the records are retried: nothing is skipped.
+ */
+public final class DetectorService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorService.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean failed;
+
+    private DetectorService(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /**
+     * @param applicationServer host:port of this instance's HTTP server, for interactive queries
+     *                          routed between instances; null when there is none
+     */
+    public static DetectorService start(AgentwatchConfig config, MonitorServices services, String applicationServer) {
+        Properties props = AgentwatchTopology.streamsProperties(config, services.observer());
+        if (applicationServer != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
+        if (props.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG) == null) {
+            throw new IllegalArgumentException("no Kafka cluster configured: set kafka.bootstrap.servers in the config"
+                    + " file or AGENTWATCH_KAFKA_BOOTSTRAP_SERVERS");
+        }
+        verifyInputs(config, props);
+        KafkaStreams streams = new KafkaStreams(AgentwatchTopology.build(config, services), props);
+        DetectorService service = new DetectorService(streams);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream thread failed; shutting down so a restart can retry from the last commit", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                service.failed = true;
+                service.stopped.countDown();
+            } else if (now == KafkaStreams.State.NOT_RUNNING) {
+                service.stopped.countDown();
+            }
+        });
+        streams.start();
+        return service;
+    }
+
+    private static void verifyInputs(AgentwatchConfig config, Properties streamsProps) {
+        Properties adminProps = new Properties();
+        streamsProps.forEach((k, v) -> {
+            String key = k.toString();
+            if (AdminClientConfig.configNames().contains(key)) {
+                adminProps.put(key, v);
+            }
+        });
+        try (Admin admin = Admin.create(adminProps)) {
+            TopicSetup.verifyInputs(admin, TopicNames.from(config).inputs());
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Waits until Kafka Streams stops; true when it went to ERROR. */
+    public boolean awaitStop(Duration max) throws InterruptedException {
+        stopped.await(max.toMillis(), TimeUnit.MILLISECONDS);
+        return failed;
+    }
+
+    public boolean hasFailed() {
+        return failed;
+    }
+
+    @Override
+    public void close() {
+        streams.close(CLOSE_TIMEOUT);
+    }
+}

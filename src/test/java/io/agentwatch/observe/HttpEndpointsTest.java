@@ -1,0 +1,423 @@
+package io.agentwatch.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.respond.Suppressions;
+import io.agentwatch.state.Baseline;
+import io.agentwatch.topology.BaselineResets;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Routing, forwarding, auth and errors of the HTTP endpoints, over a fake of Kafka Streams'
+ * metadata and stores ({@link AgentQueries}); {@code AgentQueryIT} does the same against real
+ * KafkaStreams instances.
+ */
+class HttpEndpointsTest {
+    private static final String AGENT = "spiffe://corp.example/agents/billing-bot";
+    private static final String OTHER_AGENT = "spiffe://corp.example/agents/mail-bot";
+    private static final String TOKEN = "s3cret-admin-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<HttpEndpoints> started = new ArrayList<>();
+    private final MicrometerObserver metrics = new MicrometerObserver();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void stop() {
+        started.forEach(HttpEndpoints::close);
+        metrics.close();
+    }
+
+    @Test
+    void shouldListenOnAFreePortAndAdvertiseItAsApplicationServer() {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+
+        assertThat(endpoints.port()).isPositive();
+        assertThat(endpoints.applicationServer()).isEqualTo("127.0.0.1:" + endpoints.port());
+    }
+
+    @Test
+    void shouldServeMetricsAsPrometheusText() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+
+        HttpResponse<String> r = get(endpoints, "/metrics");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+        assertThat(r.body()).contains("agentwatch_store_entries{store=\"baselines\"}");
+    }
+
+    @Test
+    void shouldBeHealthyAtOnceButReadyOnlyWhenStreamsIsRunning() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        FakeQueries streams = new FakeQueries(endpoints);
+
+        HttpResponse<String> healthBeforeStreams = get(endpoints, "/health");
+        HttpResponse<String> readyBeforeStreams = get(endpoints, "/ready");
+        endpoints.attach(streams);
+        streams.state = "REBALANCING";
+        HttpResponse<String> readyRebalancing = get(endpoints, "/ready");
+        streams.state = "RUNNING";
+        HttpResponse<String> readyRunning = get(endpoints, "/ready");
+
+        assertThat(healthBeforeStreams.statusCode()).isEqualTo(200);
+        assertThat(readyBeforeStreams.statusCode()).isEqualTo(503);
+        assertThat(json(readyBeforeStreams).get("state").asText()).isEqualTo("NOT_STARTED");
+        assertThat(readyRebalancing.statusCode()).isEqualTo(503);
+        assertThat(json(readyRebalancing).get("error").asText()).contains("REBALANCING");
+        assertThat(readyRunning.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswerAnAgentItOwnsFromTheLocalStores() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 1));
+
+        HttpResponse<String> r = get(endpoints, "/agents/" + encode(AGENT));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode body = json(r);
+        assertThat(body.get("agent_id").asText()).isEqualTo(AGENT);
+        assertThat(body.get("partition").asInt()).isEqualTo(1);
+        assertThat(body.at("/baseline/state").asText()).isEqualTo("LEARNING");
+        assertThat(body.at("/baseline/learned_events").asLong()).isZero();
+    }
+
+    @Test
+    void shouldAcceptTheAgentIdUnencodedToo() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
+
+        HttpResponse<String> r = get(endpoints, "/agents/" + AGENT);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("agent_id").asText()).isEqualTo(AGENT);
+    }
+
+    @Test
+    void shouldForwardAQueryToTheInstanceThatOwnsTheAgent() throws Exception {
+        HttpEndpoints owner = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints asked = start(TOKEN, new BaselineResets(), Suppressions.none());
+        owner.attach(new FakeQueries(owner).owns(AGENT, 1));
+        asked.attach(new FakeQueries(asked).ownedBy(AGENT, owner));
+
+        HttpResponse<String> r = get(asked, "/agents/" + encode(AGENT));
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("instance").asText()).isEqualTo(owner.applicationServer());
+    }
+
+    @Test
+    void shouldAnswer404ForAnAgentNoInstanceKnows() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
+
+        HttpResponse<String> r = get(endpoints, "/agents/" + encode(OTHER_AGENT));
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(json(r).get("error").asText()).contains(OTHER_AGENT);
+    }
+
+    @Test
+    void shouldAnswer400ForAnIdThatIsNotASpiffeId() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
+
+        HttpResponse<String> notSpiffe = get(endpoints, "/agents/" + encode("billing-bot"));
+        String badEncoding = rawStatusLine(endpoints, "/agents/spiffe%3A%2F%2Fcorp%ZZ");
+
+        assertThat(notSpiffe.statusCode()).isEqualTo(400);
+        assertThat(json(notSpiffe).get("error").asText()).contains("not a SPIFFE ID");
+        assertThat(badEncoding).startsWith("HTTP/1.1 400");
+    }
+
+    @Test
+    void shouldAnswer503WhileNoOwnerIsKnownOrTheStoreIsMigrating() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpResponse<String> notStarted = get(endpoints, "/agents/" + encode(AGENT));
+        FakeQueries streams = new FakeQueries(endpoints);
+        endpoints.attach(streams);
+        HttpResponse<String> rebalancing = get(endpoints, "/agents/" + encode(AGENT));
+        streams.owns(AGENT, 0).migrating = true;
+        HttpResponse<String> migrating = get(endpoints, "/agents/" + encode(AGENT));
+
+        assertThat(List.of(notStarted, rebalancing, migrating)).allSatisfy(r -> {
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            assertThat(json(r).get("error").asText()).contains("retry");
+        });
+    }
+
+    @Test
+    void shouldAnswer502WhenTheOwnerDoesNotAnswer() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        FakeQueries streams = new FakeQueries(endpoints);
+        streams.routes.put(AGENT, new AgentQueries.Remote("127.0.0.1:" + closedPort()));
+        endpoints.attach(streams);
+
+        HttpResponse<String> r = get(endpoints, "/agents/" + encode(AGENT));
+
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(json(r).get("error").asText()).contains("did not answer");
+    }
+
+    @Test
+    void shouldNotForwardARequestThatWasAlreadyForwarded() throws Exception {
+        HttpEndpoints a = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints b = start(TOKEN, new BaselineResets(), Suppressions.none());
+        // both believe the other owns the agent: a stale view during a rebalance
+        a.attach(new FakeQueries(a).ownedBy(AGENT, b));
+        b.attach(new FakeQueries(b).ownedBy(AGENT, a));
+
+        HttpResponse<String> r = get(a, "/agents/" + encode(AGENT));
+
+        assertThat(r.statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void shouldRefuseAdminCallsWith403WhenNoAdminTokenIsConfigured() throws Exception {
+        HttpEndpoints endpoints = start(null, new BaselineResets(), Suppressions.none());
+        endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
+
+        HttpResponse<String> reset = post(endpoints, resetPath(AGENT), "Bearer anything");
+        HttpResponse<String> reload = post(endpoints, "/admin/suppressions/reload", "Bearer anything");
+
+        assertThat(reset.statusCode()).isEqualTo(403);
+        assertThat(reload.statusCode()).isEqualTo(403);
+        assertThat(json(reset).get("error").asText()).contains("admin.token");
+    }
+
+    @Test
+    void shouldRefuseAdminCallsWith401WhenTheTokenIsMissingOrWrong() throws Exception {
+        BaselineResets resets = new BaselineResets();
+        HttpEndpoints endpoints = start(TOKEN, resets, Suppressions.none());
+        endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
+
+        HttpResponse<String> missing = post(endpoints, resetPath(AGENT), null);
+        HttpResponse<String> wrong = post(endpoints, resetPath(AGENT), "Bearer " + TOKEN + "x");
+        HttpResponse<String> notBearer = post(endpoints, resetPath(AGENT), TOKEN);
+
+        assertThat(List.of(missing, wrong, notBearer)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(401));
+        assertThat(missing.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(resets.isPending(AGENT)).isFalse();
+    }
+
+    @Test
+    void shouldQueueABaselineResetOnTheOwningInstance() throws Exception {
+        BaselineResets ownerResets = new BaselineResets();
+        BaselineResets askedResets = new BaselineResets();
+        HttpEndpoints owner = start(TOKEN, ownerResets, Suppressions.none());
+        HttpEndpoints asked = start(TOKEN, askedResets, Suppressions.none());
+        owner.attach(new FakeQueries(owner).owns(AGENT, 0));
+        asked.attach(new FakeQueries(asked).ownedBy(AGENT, owner));
+
+        HttpResponse<String> r = post(asked, resetPath(AGENT), "Bearer " + TOKEN);
+
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(json(r).get("instance").asText()).isEqualTo(owner.applicationServer());
+        assertThat(ownerResets.isPending(AGENT)).isTrue();
+        assertThat(askedResets.isPending(AGENT)).isFalse();
+    }
+
+    @Test
+    void shouldNotQueueAResetForAnUnknownAgent() throws Exception {
+        BaselineResets resets = new BaselineResets();
+        HttpEndpoints endpoints = start(TOKEN, resets, Suppressions.none());
+        endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
+
+        HttpResponse<String> r = post(endpoints, resetPath(OTHER_AGENT), "Bearer " + TOKEN);
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(resets.isPending(OTHER_AGENT)).isFalse();
+    }
+
+    @Test
+    void shouldReloadSuppressionsOnThisAndEveryOtherInstance() throws Exception {
+        Path file = dir.resolve("suppressions.yaml");
+        Files.writeString(file, "suppressions:\n  - rule: drift.*\n");
+        Suppressions here = Suppressions.fromConfig(file.toString());
+        Suppressions there = Suppressions.fromConfig(file.toString());
+        HttpEndpoints a = start(TOKEN, new BaselineResets(), here);
+        HttpEndpoints b = start(TOKEN, new BaselineResets(), there);
+        FakeQueries aStreams = new FakeQueries(a);
+        aStreams.others.add(b.applicationServer());
+        a.attach(aStreams);
+        b.attach(new FakeQueries(b));
+        Files.writeString(file, "suppressions:\n  - rule: drift.*\n  - tool: web_fetch\n");
+
+        HttpResponse<String> r = post(a, "/admin/suppressions/reload", "Bearer " + TOKEN);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).get("instances").findValuesAsText("rules")).containsExactly("2", "2");
+        assertThat(here.rules()).hasSize(2);
+        assertThat(there.rules()).hasSize(2);
+    }
+
+    @Test
+    void shouldKeepTheOldRulesAndAnswer422WhenTheSuppressionsFileIsInvalid() throws Exception {
+        Path file = dir.resolve("suppressions.yaml");
+        Files.writeString(file, "suppressions:\n  - rule: drift.*\n");
+        Suppressions suppressions = Suppressions.fromConfig(file.toString());
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), suppressions);
+        Files.writeString(file, "rules: []\n");
+
+        HttpResponse<String> r = post(endpoints, "/admin/suppressions/reload", "Bearer " + TOKEN);
+
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(json(r).get("error").asText()).contains("previous rules stay");
+        assertThat(suppressions.rules()).hasSize(1);
+    }
+
+    @Test
+    void shouldAnswer404ForUnknownPathsAnd405ForWrongMethods() throws Exception {
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+
+        HttpResponse<String> unknown = get(endpoints, "/nothing-here");
+        HttpResponse<String> postMetrics = post(endpoints, "/metrics", null);
+        HttpResponse<String> getReload = get(endpoints, "/admin/suppressions/reload");
+
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).get("error").asText()).contains("/agents/{agent_id}");
+        assertThat(postMetrics.statusCode()).isEqualTo(405);
+        assertThat(postMetrics.headers().firstValue("Allow")).hasValue("GET");
+        assertThat(getReload.statusCode()).isEqualTo(405);
+    }
+
+    private HttpEndpoints start(String adminToken, BaselineResets resets, Suppressions suppressions) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(AgentwatchConfig.HTTP_PORT, 0);
+        if (adminToken != null) {
+            props.put(AgentwatchConfig.ADMIN_TOKEN, adminToken);
+        }
+        HttpEndpoints endpoints = HttpEndpoints.start(new AgentwatchConfig(props), metrics::scrape, suppressions, resets);
+        started.add(endpoints);
+        return endpoints;
+    }
+
+    private HttpResponse<String> get(HttpEndpoints endpoints, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(endpoints, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(HttpEndpoints endpoints, String path, String authorization)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(endpoints, path)).POST(HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A request no well-behaved client would send (java.net.URI refuses to build it); the JDK's
+     * server refuses it with 400 before any handler runs.
+     */
+    private static String rawStatusLine(HttpEndpoints endpoints, String rawPath) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", endpoints.port())) {
+            socket.getOutputStream().write(("GET " + rawPath + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    private static URI uri(HttpEndpoints endpoints, String path) {
+        return URI.create("http://127.0.0.1:" + endpoints.port() + path);
+    }
+
+    private static String resetPath(String agent) {
+        return "/admin/agents/" + encode(agent) + "/reset-baseline";
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON: " + r.body(), e);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Kafka Streams as the endpoints see it: who owns which agent, and what the local stores hold. */
+    private static final class FakeQueries implements AgentQueries {
+        final HttpEndpoints self;
+        final Map<String, Route> routes = new HashMap<>();
+        final List<String> others = new ArrayList<>();
+        volatile String state = "RUNNING";
+        volatile boolean migrating;
+
+        FakeQueries(HttpEndpoints self) {
+            this.self = self;
+        }
+
+        FakeQueries owns(String agent, int partition) {
+            routes.put(agent, new Local(partition));
+            return this;
+        }
+
+        FakeQueries ownedBy(String agent, HttpEndpoints owner) {
+            routes.put(agent, new Remote(owner.applicationServer()));
+            return this;
+        }
+
+        @Override
+        public String state() {
+            return state;
+        }
+
+        @Override
+        public Route route(String agentId) {
+            // An agent no one has seen hashes to some partition all the same: say this instance owns it.
+            return routes.getOrDefault(agentId, routes.isEmpty() ? new Unavailable("REBALANCING") : new Local(0));
+        }
+
+        @Override
+        public Optional<AgentView> local(String agentId, int partition) {
+            if (migrating) {
+                throw new InvalidStateStoreException("the state store, baselines, may have migrated to another instance");
+            }
+            return routes.get(agentId) instanceof Local
+                    ? Optional.of(AgentView.of(agentId, self.applicationServer(), partition, new Baseline(), List.of(), List.of()))
+                    : Optional.empty();
+        }
+
+        @Override
+        public List<String> otherInstances() {
+            return others;
+        }
+    }
+}
