@@ -113,6 +113,13 @@ public final class SessionState {
         lastTool = c.tool();
     }
 
+    /** A token issued for this session: the session lasts at least as long as the token. */
+    public void useToken(String tokenId) {
+        if (tokenId != null && tokens.size() < MAX_TOKENS) {
+            tokens.add(tokenId);
+        }
+    }
+
     private void learnLater(Call c) {
         days.add(Math.floorDiv(c.time(), 86_400_000L));
         pend(Baseline.TOOL, c.tool());

@@ -170,10 +170,16 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         putToken(key, state);
         forwardIndex(t.getTokenId(), t, state.issuedAt());
+        SessionState session = state.sessionId() == null ? null
+                : sessions.get(Names.key(t.getAgentId(), state.sessionId()));
+        if (session != null) {
+            // A token issued for an open session (a refresh) keeps it open: otherwise the session
+            // closes when its first token expires and forgets what it read before the refresh.
+            session.useToken(state.tokenId());
+            sessions.put(Names.key(t.getAgentId(), state.sessionId()), session);
+        }
         Optional<Detection> d = delegation.inspect(state, directory, state.issuedAt());
         if (d.isPresent()) {
-            SessionState session = state.sessionId() == null ? null
-                    : sessions.get(Names.key(t.getAgentId(), state.sessionId()));
             Finding f = respondToToken(d.get(), state, session);
             if (f != null && ResponsePolicy.isRevoke(f.getAction()) && !policy.settings().dryRun()) {
                 revokeDelegator(state, f);

@@ -12,6 +12,7 @@ import io.agentwatch.respond.ResponseSettings;
 import io.agentwatch.state.BaselinePolicy;
 import io.agentwatch.state.StateSerde;
 import io.agentwatch.observe.DetectionObserver;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,7 +25,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -43,6 +46,9 @@ import org.apache.kafka.streams.state.Stores;
  * </pre>
  */
 public final class AgentwatchTopology {
+    /** The sources' offset reset: none of their own, auto.offset.reset applies. */
+    private static final AutoOffsetReset DEFAULT_RESET = null;
+
     private AgentwatchTopology() {
     }
 
@@ -67,16 +73,18 @@ public final class AgentwatchTopology {
         StringDeserializer keys = new StringDeserializer();
         Topology t = new Topology();
 
-        t.addSource(Names.TOOL_CALLS_SOURCE, keys, upcast(serdes.forClass(ToolCall.class).deserializer()),
-                topics.toolCalls());
-        t.addSource(Names.TOKEN_ISSUANCES_SOURCE, keys, upcast(serdes.forClass(TokenIssued.class).deserializer()),
-                topics.tokenIssuances());
-        t.addSource(Names.TOKEN_REVOCATIONS_SOURCE, keys,
+        Duration maxSkew = config.duration(services.replay()
+                ? AgentwatchConfig.REPLAY_MAX_GAP : AgentwatchConfig.MAX_FUTURE_SKEW);
+        TimestampExtractor guard = new FutureTimestampGuard(services.clock(), services.replay(), maxSkew.toMillis());
+        t.addSource(DEFAULT_RESET, Names.TOOL_CALLS_SOURCE, guard, keys,
+                upcast(serdes.forClass(ToolCall.class).deserializer()), topics.toolCalls());
+        t.addSource(DEFAULT_RESET, Names.TOKEN_ISSUANCES_SOURCE, guard, keys,
+                upcast(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
+        t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, keys,
                 upcast(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
 
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator =
-                () -> new InputValidator(services, config.duration(services.replay()
-                        ? AgentwatchConfig.REPLAY_MAX_GAP : AgentwatchConfig.MAX_FUTURE_SKEW));
+                () -> new InputValidator(services, maxSkew);
         t.addProcessor(Names.VALIDATE, validator,
                 Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE);
 

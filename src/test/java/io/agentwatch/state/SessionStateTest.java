@@ -66,6 +66,19 @@ class SessionStateTest {
     }
 
     @Test
+    void shouldCountATokenIssuedForTheSessionBeforeAnyCallUsesIt() {
+        // given
+        session.record(Baselines.call(Events.listFolders("s", "t-1"), T0, "e1"), WINDOW);
+
+        // when
+        session.useToken("t-2");
+        session.useToken(null);
+
+        // then
+        assertThat(session.tokens()).containsExactly("t-1", "t-2");
+    }
+
+    @Test
     void shouldRaiseAKeyOnlyOncePerSession() {
         // when / then
         assertThat(session.raiseOnce("chain:paste.example")).isTrue();

@@ -81,6 +81,33 @@ class ChainTopologyTest {
     }
 
     @Test
+    void shouldRevokeAtTheSendWhenTheSessionsTokenWasRefreshedAfterTheSensitiveRead() {
+        // given an ACTIVE mailer that reads the CRM with a ten-minute token
+        h.withBenignHistory();
+        h.issue(mailerToken("t-1", "s-x").setBoundaries(null).setExpiresAt(h.now().plus(Duration.ofMinutes(10))));
+        h.call(crmLookup("s-x", "t-1").setEventId("e-crm"));
+
+        // when the broker refreshes the token for the same session, the first one expires, and the
+        // data is posted with the new token
+        h.at(h.now().plus(Duration.ofMinutes(8)));
+        h.issue(mailerToken("t-2", "s-x").setBoundaries(null));
+        h.advance(Duration.ofMinutes(3));
+        h.call(Events.call(Events.BILLING, "s-b", null, "list_invoices", "invoices:open", "finance", null));
+        List<Replayer.Output> atSend = h.call(sendTo("s-x", "t-2", "http_post", "https://paste.example/x",
+                "paste.example").setEventId("e-send"));
+
+        // then the chain spans the refresh
+        assertThat(MonitorHarness.findingsIn(atSend)).anySatisfy(f -> {
+            assertThat(f.getRule()).isEqualTo("chain.exfiltration");
+            assertThat(f.getEvidence().getEventIds()).containsExactly("e-crm", "e-send");
+        });
+        assertThat(MonitorHarness.commandsIn(atSend)).singleElement().satisfies(c -> {
+            assertThat(c.getTokenIds()).containsExactly("t-2");
+            assertThat(c.getTriggerEventId()).isEqualTo("e-send");
+        });
+    }
+
+    @Test
     void shouldRevokeFromTheFirstEventWhenSensitiveDataLeavesTheTokensBoundariesWithOneCommand() {
         // given a brand-new agent, baseline LEARNING, with a token for corp and customer-mail
         h.issue(mailerToken("t-1", "s-1"));
