@@ -176,7 +176,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             // A token issued for an open session (a refresh) keeps it open: otherwise the session
             // closes when its first token expires and forgets what it read before the refresh.
             session.useToken(state.tokenId());
-            sessions.put(Names.key(t.getAgentId(), state.sessionId()), session);
+            putSession(Names.key(t.getAgentId(), state.sessionId()), session);
         }
         Optional<Detection> d = delegation.inspect(state, directory, state.issuedAt());
         if (d.isPresent()) {
