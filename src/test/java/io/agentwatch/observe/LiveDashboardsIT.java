@@ -37,6 +37,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -62,6 +64,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveDashboardsIT {
     /** From the start of the test method until every panel has its data; the method's timeout bounds the rest. */
     private static final Duration DATA_DEADLINE = Duration.ofSeconds(65);
+    /** Series values shown per expression in the report. */
+    private static final int MAX_SHOWN = 5;
     private static final Path REPORT_DIR = Path.of(System.getProperty("basedir", "")).toAbsolutePath()
             .resolve("target").resolve("live-dashboards");
 
@@ -214,7 +218,15 @@ class LiveDashboardsIT {
                 return (query.mustHaveData() ? "NO DATA: " : "no data (allowed): ")
                         + (result.empty() ? "empty" : result.series() + " series, all NaN");
             }
-            List<String> shown = result.values().stream().limit(4).map(LiveDashboardsIT::shortNumber).toList();
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < Math.min(MAX_SHOWN, result.values().size()); i++) {
+                String number = shortNumber(result.values().get(i));
+                // Only the labels that tell the series apart: Prometheus' own instance and job say nothing here.
+                String labels = Stream.of(result.labels().get(i).split(","))
+                        .filter(l -> !l.isEmpty() && !l.startsWith("instance=") && !l.startsWith("job="))
+                        .map(l -> l.substring(l.indexOf('=') + 1)).collect(Collectors.joining(","));
+                shown.add(labels.isEmpty() ? number : labels + "=" + number);
+            }
             return result.series() + " series " + shown + (result.series() > shown.size() ? "..." : "");
         }
 
