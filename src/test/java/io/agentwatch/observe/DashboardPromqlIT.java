@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that serves the application's contract metrics (made by Micrometer's Prometheus registry, as
  * the application makes them) and Micrometer's JVM metrics. Kafka Streams' metrics are absent
  * here, so their queries are only checked for validity; the check that every panel has data
- * against the running application is a separate test.
+ * against the running application is {@link LiveDashboardsIT}.
  */
 @Timeout(120)
 class DashboardPromqlIT {

@@ -42,9 +42,10 @@ public final class MetricNames {
      * Kafka Streams' metrics as Micrometer's {@code KafkaStreamsMetrics} binder names them
      * ({@code kafka.<group without "-metrics">.<name>}, dots and dashes to underscores), exactly
      * the ones the dashboards rely on. Checked against a binder over an unstarted KafkaStreams
-     * and a TopologyTestDriver with a RocksDB store; still to be checked against the running app,
-     * which must keep {@code metrics.recording.level} at INFO or finer for the
-     * {@code kafka_stream_state_*} RocksDB properties and the topic metrics.
+     * and a TopologyTestDriver with a RocksDB store, and against the running app by
+     * {@code LiveDashboardsIT}, which fails when one of them is not exported. The app must keep
+     * {@code metrics.recording.level} at INFO or finer for the {@code kafka_stream_state_*}
+     * RocksDB properties and the topic metrics.
      */
     public static final Set<String> KAFKA_STREAMS = Set.of(
             "kafka_stream_client_state",

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Evaluates PromQL through Prometheus' HTTP API ({@code /api/v1/query}). An expression that
@@ -29,9 +31,18 @@ public final class PrometheusClient {
 
     /**
      * The outcome of one query: {@code error} is Prometheus' message when it rejected the
-     * expression, otherwise null; {@code series} counts the series (or 1 for a scalar) returned.
+     * expression, otherwise null; {@code series} counts the series (or 1 for a scalar) returned;
+     * {@code values} holds each series' value as Prometheus wrote it ("NaN" included), the last
+     * one of a range, and {@code labels} each series' labels as {@code name=value,...} (empty
+     * for a scalar or a series without labels), in the same order.
      */
-    public record Result(String expr, String error, String resultType, int series) {
+    public record Result(String expr, String error, String resultType, int series, List<String> values,
+                         List<String> labels) {
+        public Result {
+            values = values == null ? List.of() : List.copyOf(values);
+            labels = labels == null ? List.of() : List.copyOf(labels);
+        }
+
         public boolean ok() {
             return error == null;
         }
@@ -64,16 +75,31 @@ public final class PrometheusClient {
         try {
             body = JSON.readTree(response.body());
         } catch (IOException e) {
-            return new Result(expr, "HTTP " + response.statusCode() + ", not JSON: " + response.body(), null, 0);
+            return new Result(expr, "HTTP " + response.statusCode() + ", not JSON: " + response.body(), null, 0, null, null);
         }
         if (!"success".equals(body.path("status").asText())) {
-            return new Result(expr, body.path("errorType").asText() + ": " + body.path("error").asText(), null, 0);
+            return new Result(expr, body.path("errorType").asText() + ": " + body.path("error").asText(), null, 0, null, null);
         }
         JsonNode data = body.path("data");
         String type = data.path("resultType").asText();
         // A scalar or string result is one [time, value] pair, not a list of series.
-        int series = "vector".equals(type) || "matrix".equals(type) ? data.path("result").size() : 1;
-        return new Result(expr, null, type, series);
+        JsonNode result = data.path("result");
+        List<String> values = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        if ("vector".equals(type) || "matrix".equals(type)) {
+            for (JsonNode s : result) {
+                JsonNode sample = "vector".equals(type) ? s.path("value") : s.path("values").path(s.path("values").size() - 1);
+                values.add(sample.path(1).asText());
+                List<String> pairs = new ArrayList<>();
+                s.path("metric").properties().forEach(l -> pairs.add(l.getKey() + "=" + l.getValue().asText()));
+                labels.add(String.join(",", pairs));
+            }
+        } else {
+            values.add(result.path(1).asText());
+            labels.add("");
+        }
+        int series = "vector".equals(type) || "matrix".equals(type) ? result.size() : 1;
+        return new Result(expr, null, type, series, values, labels);
     }
 
     /** True once Prometheus answers its readiness endpoint. */
