@@ -2,6 +2,7 @@ package io.agentwatch.cli;
 
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.embedded.EmbeddedKafkaBroker;
+import io.agentwatch.embedded.TempDirectories;
 import io.agentwatch.kafka.TopicSetup;
 import io.agentwatch.observe.FindingLog;
 import io.agentwatch.runtime.DetectorService;
@@ -138,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            deleteQuietly(stateDir);
+            TempDirectories.deleteRecursively(stateDir);
             done.countDown();
             Thread.interrupted();
             try {
@@ -176,13 +177,5 @@ public final class DemoCommand implements Callable<Integer> {
         // The sample broker answers within a second; a minute without an answer is worth a finding.
         overrides.put(AgentwatchConfig.RESPONSE_CONFIRM_TIMEOUT, "1m");
         return Commands.loadConfig(null, overrides);
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // temp space; the OS cleans it
-        }
     }
 }

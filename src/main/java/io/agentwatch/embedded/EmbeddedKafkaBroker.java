@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -127,7 +126,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             LOG.debug("started Kafka broker child JVM {} in {}", child.pid(), directory);
             return new EmbeddedKafkaBroker(directory, brokerPort, child);
         } catch (RuntimeException e) {
-            deleteRecursively(directory);
+            TempDirectories.deleteRecursively(directory);
             throw e;
         }
     }
@@ -173,7 +172,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return;
         }
         child.stop(STOP_GRACE);
-        deleteRecursively(directory);
+        TempDirectories.deleteRecursively(directory);
         LOG.info("Kafka broker at {} stopped", bootstrapServers());
     }
 
@@ -267,22 +266,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         return file;
-    }
-
-    private static void deleteRecursively(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(EmbeddedKafkaBroker::delete);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("could not delete the embedded Kafka broker's directory {}: {}", root, e.toString());
-        }
-    }
-
-    private static void delete(Path path) {
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void sleep(Duration duration) {

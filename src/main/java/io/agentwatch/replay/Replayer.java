@@ -6,6 +6,7 @@ import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.embedded.TempDirectories;
 import io.agentwatch.topology.AgentwatchTopology;
 import io.agentwatch.topology.TopicNames;
 import io.agentwatch.topology.DeadLetters;
@@ -158,14 +159,6 @@ public final class Replayer implements Closeable {
     @Override
     public void close() {
         driver.close();
-        deleteRecursively(stateDir);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // A leftover temp directory is harmless; the OS cleans temp space.
-        }
+        TempDirectories.deleteRecursively(stateDir);
     }
 }
