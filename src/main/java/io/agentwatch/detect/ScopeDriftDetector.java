@@ -14,12 +14,14 @@ import java.util.stream.Collectors;
 /**
  * Scope drift: a tool, (tool, operation), boundary or target that is UNSEEN or RARE for this
  * agent, judged by surprisal against its ACTIVE baseline and weighted by what the call does.
- * Graded: novelty alone is LOW, also for a new tool that writes INTERNAL data inside the
- * agent's usual boundaries; MEDIUM needs a second signal (CONFIDENTIAL+ data, or a change
- * made in a boundary the agent does not use); HIGH is a high-impact action (write, delete,
- * execute, send or delegate on CONFIDENTIAL+ data) this agent has never done, in a boundary it
- * does not use. The same first action inside its own boundaries (a billing agent's first
- * refund) is MEDIUM: worth an analyst's look, not a revoke. Mildly rare actions add up per
+ * Graded: a new tool, target or kind of action inside the boundaries the agent works in is
+ * LOW, whatever the data: agents pick up tools they use once a week or once a month (a billing
+ * agent's first refund, an HR assistant's quarterly headcount report), and alerting on each
+ * would bury the analyst. MEDIUM needs a second, independent signal: the novel call reaches
+ * into a boundary the agent does not use, and it reads CONFIDENTIAL+ data or changes
+ * something there. HIGH is a high-impact action (write, delete, execute, send or delegate on
+ * CONFIDENTIAL+ data) never done by this agent, in a boundary it does not use. Several
+ * distinct unusual actions in one session add up to a MEDIUM session finding. Mildly rare actions add up per
  * session into one session-level finding.
  */
 public final class ScopeDriftDetector {
@@ -49,12 +51,14 @@ public final class ScopeDriftDetector {
                 : Novelty.of(baseline, Baseline.TRANSITION, session.lastTool() + "->" + call.tool(), t);
         double excess = notable.stream().mapToDouble(n -> n.bits() - t + 1).sum()
                 + (transition != null && transition.notable() ? transition.bits() - t + 1 : 0);
-        session.addDrift(weight(call) * excess);
-
+        // Each distinct unusual action counts once: the same new tool used ten times in a
+        // session is one novelty, not ten.
         String key = "drift:" + notable.stream().map(Novelty::value).collect(Collectors.joining("|"));
-        if (session.raiseOnce(key)) {
-            out.add(actionFinding(call, notable, transition, toolOp));
+        if (!session.raiseOnce(key)) {
+            return out;
         }
+        session.addDrift(weight(call) * excess);
+        out.add(actionFinding(call, notable, transition, toolOp));
         if (session.driftEvents() >= 3 && session.driftScore() >= settings.sessionDriftScore()
                 && session.raiseOnce("drift.session")) {
             out.add(Detection.of(Detection.SCOPE_DRIFT, "drift.session", Severity.MEDIUM, 30)
@@ -78,7 +82,7 @@ public final class ScopeDriftDetector {
             severity = Severity.HIGH;
             score = 75;
             rule = "drift.high_impact";
-        } else if (call.atLeast(Sensitivity.CONFIDENTIAL) || (call.isWriteLike() && newBoundary)) {
+        } else if (newBoundary && (call.atLeast(Sensitivity.CONFIDENTIAL) || call.isWriteLike())) {
             severity = Severity.MEDIUM;
             score = 25;
             rule = "drift.action";

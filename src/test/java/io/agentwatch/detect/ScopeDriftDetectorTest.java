@@ -125,9 +125,19 @@ class ScopeDriftDetectorTest {
     }
 
     @Test
-    void shouldRateANewToolOnConfidentialDataMedium() {
+    void shouldRateANewToolOnConfidentialDataInsideTheUsualBoundaryLow() {
         // when
         List<Detection> found = judge(active, mailer("contracts_read", "contracts:all", "corp")
+                .setSensitivity(Sensitivity.CONFIDENTIAL));
+
+        // then
+        assertThat(found).extracting(Detection::severity).containsExactly(Severity.LOW);
+    }
+
+    @Test
+    void shouldRateANewToolOnConfidentialDataInANewBoundaryMedium() {
+        // when
+        List<Detection> found = judge(active, mailer("contracts_read", "contracts:all", "legal")
                 .setSensitivity(Sensitivity.CONFIDENTIAL));
 
         // then
@@ -135,7 +145,7 @@ class ScopeDriftDetectorTest {
     }
 
     @Test
-    void shouldRateAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundaryMedium() {
+    void shouldRateAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundaryLow() {
         // when
         List<Detection> found = judge(active, mailer("delete_customer", "crm:customers", "corp")
                 .setOperation(Operation.DELETE).setSensitivity(Sensitivity.CONFIDENTIAL));
@@ -143,7 +153,7 @@ class ScopeDriftDetectorTest {
         // then
         assertThat(found).singleElement().satisfies(d -> {
             assertThat(d.rule()).isEqualTo("drift.action");
-            assertThat(d.severity()).isEqualTo(Severity.MEDIUM);
+            assertThat(d.severity()).isEqualTo(Severity.LOW);
         });
     }
 

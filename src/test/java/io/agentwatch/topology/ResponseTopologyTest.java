@@ -38,20 +38,20 @@ class ResponseTopologyTest {
 
     @Test
     void shouldPublishNoFindingThatASuppressionRuleMatches() {
-        // given a rule for the mailer's known-noisy archiving tool
+        // given a rule for the mailer's known-noisy archiving tool, in the archive's own boundary
         try (MonitorHarness h = MonitorHarness.create(Map.of(), Suppressions.of(List.of(new Suppressions.Rule(
-                MAILER, "archive_*", "corp", "drift.*", "archiving is being rolled out"))))) {
+                MAILER, "archive_*", "mail-archive", "drift.*", "archiving is being rolled out"))))) {
             h.withBenignHistory();
-            h.issue(mailerToken("t-x", "s-x"));
+            h.issue(Events.token(MAILER, "t-x", "s-x", Events.MAILER_SCOPES, null));
 
-            // when the mailer archives confidential mail (MEDIUM drift otherwise), then labels it with
-            // another new tool
+            // when the mailer archives confidential mail into the archive (MEDIUM drift otherwise),
+            // then labels it there with another new tool (INTERNAL labels: MEDIUM)
             List<Replayer.Output> suppressed = h.call(Events.call(MAILER, "s-x", "t-x", "archive_email",
-                    "mailbox:support", "corp", null).setOperation(Operation.WRITE)
+                    "mailbox:support", "mail-archive", null).setOperation(Operation.WRITE)
                     .setSensitivity(Sensitivity.CONFIDENTIAL));
             List<Replayer.Output> notSuppressed = h.call(Events.call(MAILER, "s-x", "t-x", "label_email",
-                    "mailbox:support", "corp", null).setOperation(Operation.WRITE)
-                    .setSensitivity(Sensitivity.CONFIDENTIAL));
+                    "mailbox:support", "mail-archive", null).setOperation(Operation.WRITE)
+                    .setSensitivity(Sensitivity.INTERNAL));
 
             // then
             assertThat(suppressed).isEmpty();

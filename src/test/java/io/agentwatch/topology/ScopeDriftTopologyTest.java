@@ -92,7 +92,7 @@ class ScopeDriftTopologyTest {
     }
 
     @Test
-    void shouldOnlyAlertOnAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundary() {
+    void shouldOnlyNoteAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundary() {
         // given
         activeMailerWithToken();
 
@@ -100,11 +100,12 @@ class ScopeDriftTopologyTest {
         List<Replayer.Output> out = h.call(mailer("delete_customer", "crm:customers")
                 .setOperation(Operation.DELETE).setSensitivity(Sensitivity.CONFIDENTIAL));
 
-        // then: worth an analyst's look (a billing agent's first refund looks the same), not a revoke
+        // then: agents use some tools once a month (a billing agent's first refund looks the
+        // same); inside its own boundary that is context for an analyst, not an alert
         assertThat(MonitorHarness.findingsIn(out)).singleElement().satisfies(f -> {
             assertThat(f.getRule()).isEqualTo("drift.action");
-            assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
-            assertThat(f.getAction()).isEqualTo(Action.ALERT);
+            assertThat(f.getSeverity()).isEqualTo(Severity.LOW);
+            assertThat(f.getAction()).isEqualTo(Action.NONE);
         });
         assertThat(h.commands()).isEmpty();
     }
