@@ -76,8 +76,19 @@ public final class DetectorService implements AutoCloseable {
                 adminProps.put(key, v);
             }
         });
+        // Fail fast with a useful message when the cluster cannot be reached, instead of the
+        // client's default minute and a message about node assignment.
+        adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        adminProps.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
         try (Admin admin = Admin.create(adminProps)) {
             TopicSetup.verifyInputs(admin, TopicNames.from(config).inputs());
+        } catch (org.apache.kafka.common.KafkaException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new org.apache.kafka.common.KafkaException("cannot reach the Kafka cluster at "
+                        + adminProps.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " within 20 s: check"
+                        + " kafka.bootstrap.servers and the kafka.security.* / kafka.sasl.* settings", e);
+            }
+            throw e;
         }
     }
 
