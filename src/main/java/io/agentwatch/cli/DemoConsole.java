@@ -98,10 +98,6 @@ final class DemoConsole implements DetectionObserver {
                 agents > 0 ? " | baselines ACTIVE " + agentsActive + "/" + agents : ""));
     }
 
-    long events() {
-        return events.get();
-    }
-
     private static String shortAgent(String agentId) {
         int slash = agentId.lastIndexOf('/');
         return slash < 0 ? agentId : agentId.substring(slash + 1);

@@ -49,7 +49,6 @@ public final class SessionState {
     ArrayDeque<Step> recent = new ArrayDeque<>();
     LinkedHashMap<String, SensitiveRead> sensitiveReads = new LinkedHashMap<>();
     String untrustedInputEventId;
-    String privateDataEventId;
     LinkedHashMap<String, Long> boundaries = new LinkedHashMap<>();
     LinkedHashSet<String> tokens = new LinkedHashSet<>();
     String lastTool;
@@ -101,9 +100,6 @@ public final class SessionState {
             sensitiveReads.remove(key);
             sensitiveReads.put(key, new SensitiveRead(c.eventId(), c.tool(), c.boundary(), c.sensitivity(), c.time()));
             trimOldest(sensitiveReads, MAX_SENSITIVE_READS);
-            if (privateDataEventId == null) {
-                privateDataEventId = c.eventId();
-            }
         }
         if (c.has(ToolFlag.UNTRUSTED_INPUT) && untrustedInputEventId == null) {
             untrustedInputEventId = c.eventId();
@@ -286,9 +282,6 @@ public final class SessionState {
         return untrustedInputEventId;
     }
 
-    public String privateDataEventId() {
-        return privateDataEventId;
-    }
 
     public Set<String> tokens() {
         return tokens;

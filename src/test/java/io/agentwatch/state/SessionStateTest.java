@@ -29,9 +29,8 @@ class SessionStateTest {
         session.record(crm, WINDOW);
         session.record(folders, WINDOW);
 
-        // then: read_inbox is untrusted input and private data (catalog); both reads were in corp
+        // then: read_inbox is untrusted input (catalog); both sensitive reads were in corp, the latest kept
         assertThat(session.untrustedInputEventId()).isEqualTo("e-inbox");
-        assertThat(session.privateDataEventId()).isEqualTo("e-inbox");
         assertThat(session.sensitiveReads()).singleElement()
                 .satisfies(r -> {
                     assertThat(r.eventId()).isEqualTo("e-crm");
