@@ -183,7 +183,10 @@ public final class AvroJson {
         return SpecificData.get().createEnum(text, schema);
     }
 
-    /** ISO-8601 instant ("2026-01-05T09:00:03Z"), or epoch milliseconds as a number or numeric string. */
+    /**
+     * ISO-8601 instant ("2026-01-05T09:00:03Z", offsets allowed), a date-time without zone (taken
+     * as UTC, 'T' or a space between date and time), or epoch milliseconds as a number or string.
+     */
     public static Instant readInstant(JsonNode node, String path) {
         if (node.isIntegralNumber()) {
             return Instant.ofEpochMilli(node.longValue());
@@ -195,8 +198,14 @@ public final class AvroJson {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(where(path) + "'" + text
-                    + "' is neither an ISO-8601 UTC timestamp (2026-01-05T09:00:03Z) nor epoch milliseconds");
+            // Common in exported logs: a space for the 'T', or no zone at all (taken as UTC).
+            try {
+                String iso = text.replace(' ', 'T');
+                return java.time.LocalDateTime.parse(iso).toInstant(java.time.ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw new IllegalArgumentException(where(path) + "'" + text
+                        + "' is neither an ISO-8601 UTC timestamp (2026-01-05T09:00:03Z) nor epoch milliseconds");
+            }
         }
     }
 

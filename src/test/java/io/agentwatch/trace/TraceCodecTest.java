@@ -83,6 +83,22 @@ class TraceCodecTest {
     }
 
     @Test
+    void shouldReadTimestampsWithOffsetsOrWithoutZoneAsUtc() {
+        // when
+        Instant offset = TraceEvent.eventTime(TraceCodec.parse("{\"type\":\"tool_call\",\"event_id\":\"e\","
+                + "\"occurred_at\":\"2026-01-05T10:00:00+01:00\",\"agent_id\":\"" + AGENT + "\",\"tool\":\"x\"}").event());
+        Instant spaced = TraceEvent.eventTime(TraceCodec.parse("{\"type\":\"tool_call\",\"event_id\":\"e\","
+                + "\"occurred_at\":\"2026-01-05 09:00:00.250\",\"agent_id\":\"" + AGENT + "\",\"tool\":\"x\"}").event());
+
+        // then
+        assertThat(offset).isEqualTo(Instant.parse("2026-01-05T09:00:00Z"));
+        assertThat(spaced).isEqualTo(Instant.parse("2026-01-05T09:00:00.250Z"));
+        assertThatThrownBy(() -> TraceCodec.parse("{\"type\":\"tool_call\",\"event_id\":\"e\","
+                + "\"occurred_at\":\"yesterday\",\"agent_id\":\"" + AGENT + "\",\"tool\":\"x\"}"))
+                .hasMessageContaining("occurred_at").hasMessageContaining("ISO-8601");
+    }
+
+    @Test
     void shouldPutACallWithoutSessionIntoItsTokensSessionOrTheDefaultOne() {
         // when
         ToolCall withToken = (ToolCall) TraceCodec.parse("{\"type\":\"tool_call\",\"event_id\":\"e\","
