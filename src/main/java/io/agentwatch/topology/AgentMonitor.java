@@ -55,6 +55,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 public final class AgentMonitor extends ContextualProcessor<String, SpecificRecord, Object, Object> {
     /** Deserialized baselines kept in memory; this task is their only writer, so the cache stays exact. */
     private static final int BASELINE_CACHE_SIZE = 10_000;
+    private static final int SESSION_CACHE_SIZE = 10_000;
 
     private final MonitorServices services;
     private final DetectionSettings settings;
@@ -74,12 +75,9 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private KeyValueStore<String, Baseline> baselines;
     private TokenDirectory directory;
     private final SweepIndex index = new SweepIndex();
-    private final Map<String, Baseline> baselineCache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Baseline> eldest) {
-            return size() > BASELINE_CACHE_SIZE;
-        }
-    };
+    private final Map<String, Baseline> baselineCache = lruCache(BASELINE_CACHE_SIZE);
+    /** Deserialized open sessions; writes still go to the store on every call, reads skip decoding. */
+    private final Map<String, SessionState> sessionCache = lruCache(SESSION_CACHE_SIZE);
 
     public AgentMonitor(MonitorServices services, DetectionSettings settings, BaselinePolicy baselinePolicy,
                         ResponsePolicy policy, Duration idleTimeout, Duration retention, Duration punctuateInterval) {
@@ -96,9 +94,22 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         this.rate = new RateDetector(settings);
     }
 
+    private static <V> Map<String, V> lruCache(int capacity) {
+        return new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         super.init(context);
+        // init runs again when a task is revived after a failure: what was cached may not have
+        // been committed, so start from the stores.
+        baselineCache.clear();
+        sessionCache.clear();
         tokens = context.getStateStore(Names.TOKENS_STORE);
         sessions = context.getStateStore(Names.SESSIONS_STORE);
         baselines = context.getStateStore(Names.BASELINES_STORE);
@@ -142,7 +153,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
 
     private void onToolCall(Call call) {
         String sessionKey = Names.key(call.agentId(), call.sessionId());
-        SessionState session = sessions.get(sessionKey);
+        SessionState session = session(sessionKey);
         if (session == null) {
             session = new SessionState(call.agentId(), call.sessionId(), call.time());
         }
@@ -170,7 +181,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         putToken(key, state);
         forwardIndex(t.getTokenId(), t, state.issuedAt());
         SessionState session = state.sessionId() == null ? null
-                : sessions.get(Names.key(t.getAgentId(), state.sessionId()));
+                : session(Names.key(t.getAgentId(), state.sessionId()));
         if (session != null) {
             // A token issued for an open session (a refresh) keeps it open: otherwise the session
             // closes when its first token expires and forgets what it read before the refresh.
@@ -382,8 +393,20 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         return b;
     }
 
+    private SessionState session(String key) {
+        SessionState s = sessionCache.get(key);
+        if (s == null) {
+            s = sessions.get(key);
+            if (s != null) {
+                sessionCache.put(key, s);
+            }
+        }
+        return s;
+    }
+
     private void putSession(String key, SessionState s) {
         sessions.put(key, s);
+        sessionCache.put(key, s);
         index.session(key, s);
     }
 
@@ -408,13 +431,14 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
 
     private void closeSessions(long now) {
         for (String key : index.endedSessions(now, idleTimeoutMs)) {
-            SessionState s = sessions.get(key);
+            SessionState s = session(key);
             if (s != null && s.isLearnable()) {
                 Baseline b = baseline(s.agentId());
                 b.learn(s, now, baselinePolicy);
                 storeBaseline(s.agentId(), b);
             }
             sessions.delete(key);
+            sessionCache.remove(key);
             index.sessionClosed(key);
         }
     }
@@ -452,7 +476,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                         + " s after command " + t.commandId() + "; later calls with it are flagged")
                 .revoke(RevokeScope.TOKEN).token(t.tokenId()).note("command " + t.commandId()).build();
         String sessionId = t.sessionId() == null ? t.tokenId() : t.sessionId();
-        SessionState stored = sessions.get(Names.key(t.agentId(), sessionId));
+        SessionState stored = session(Names.key(t.agentId(), sessionId));
         SessionState s = stored != null ? stored : new SessionState(t.agentId(), sessionId, now);
         respondAt(List.of(d), null, s, baseline(t.agentId()), t.commandId(), false, now);
         if (stored != null) {

@@ -34,6 +34,9 @@ final class SweepIndex {
 
     void rebuild(KeyValueStore<String, SessionState> sessionStore, KeyValueStore<String, TokenState> tokenStore,
                  KeyValueStore<String, Baseline> baselineStore) {
+        sessions.clear();
+        tokens.clear();
+        agents.clear();
         try (KeyValueIterator<String, SessionState> it = sessionStore.all()) {
             it.forEachRemaining(kv -> session(kv.key, kv.value));
         }
