@@ -1,12 +1,19 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.TokenIssued;
+import io.agentwatch.avro.TokenRevoked;
+import io.agentwatch.avro.ToolCall;
+import io.agentwatch.trace.TraceEvent;
+import org.apache.avro.specific.SpecificRecord;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
- * Keeps a future-dated record from moving stream time. Stream time comes from the timestamps
+ * Takes each input record's event time as its timestamp, so stream time is event time even
+ * when producers stamp records with the time they sent them, and keeps a future-dated record
+ * from moving stream time. Stream time comes from the timestamps
  * of the records read, before any processor sees them: a record whose timestamp (a producer
  * with a bad clock, or event time in replay) is far ahead would run the stream-time sweep as
  * if that much time had passed, expiring every token and closing every session of its
@@ -29,7 +36,10 @@ final class FutureTimestampGuard implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        long timestamp = record.timestamp();
+        // Event time (occurred_at, issued_at, revoked_at) is what every decision uses, whatever
+        // timestamp the producer put on the record; anything else keeps the record's timestamp.
+        long timestamp = record.value() instanceof SpecificRecord event && isInputEvent(event)
+                ? TraceEvent.eventTime(event).toEpochMilli() : record.timestamp();
         long reference = replay ? Math.max(partitionTime, latestAccepted.get()) : clock.millis();
         if (reference >= 0 && timestamp > reference + maxSkewMs) {
             // replay: the latest accepted time; live: the partition's time, or the wall clock before any
@@ -37,5 +47,9 @@ final class FutureTimestampGuard implements TimestampExtractor {
         }
         latestAccepted.accumulateAndGet(timestamp, Math::max);
         return timestamp;
+    }
+
+    private static boolean isInputEvent(SpecificRecord r) {
+        return r instanceof ToolCall || r instanceof TokenIssued || r instanceof TokenRevoked;
     }
 }

@@ -32,6 +32,19 @@ class FutureTimestampGuardTest {
     }
 
     @Test
+    void shouldTakeTheEventTimeOfAnInputEventWhateverTheRecordTimestamp() {
+        // given a call that happened an hour ago, sent now by a producer that stamps send time
+        FutureTimestampGuard guard = new FutureTimestampGuard(MonitorHarness.clockOf(new AtomicLong(NOW)), false, HOUR);
+        io.agentwatch.avro.ToolCall call = io.agentwatch.testing.Events.call(io.agentwatch.testing.Events.MAILER,
+                "s", "t", "read_inbox").setEventId("e-1").setOccurredAt(java.time.Instant.ofEpochMilli(NOW - HOUR)).build();
+        ConsumerRecord<Object, Object> record = new ConsumerRecord<>("t", 0, 0, NOW, TimestampType.CREATE_TIME, 0, 0,
+                null, call, new RecordHeaders(), java.util.Optional.empty());
+
+        // then
+        assertThat(guard.extract(record, NOW - 2 * HOUR)).isEqualTo(NOW - HOUR);
+    }
+
+    @Test
     void shouldJudgeReplayAgainstTheLatestTimeAcceptedOnAnyInput() {
         // given a replay that accepted a record at NOW on one input
         FutureTimestampGuard guard = new FutureTimestampGuard(MonitorHarness.clockOf(new AtomicLong(0)), true, HOUR);
