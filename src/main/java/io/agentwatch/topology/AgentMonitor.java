@@ -2,6 +2,7 @@ package io.agentwatch.topology;
 
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.Outcome;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
@@ -42,7 +43,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The per-agent processor. It sees an agent's tool calls, token issuances and revocations in
@@ -113,20 +113,14 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         tokens = context.getStateStore(Names.TOKENS_STORE);
         sessions = context.getStateStore(Names.SESSIONS_STORE);
         baselines = context.getStateStore(Names.BASELINES_STORE);
-        Object tokenIndex = context.getStateStore(Names.TOKEN_INDEX_STORE);
+        KeyValueStore<String, TokenIssued> tokenIndex = context.getStateStore(Names.TOKEN_INDEX_STORE);
         directory = tokenId -> lookupIndex(tokenIndex, tokenId);
         this.index.rebuild(sessions, tokens, baselines);
         context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, this::sweep);
     }
 
-    /** The global store is timestamped when built by the DSL and plain otherwise; accept both. */
-    @SuppressWarnings("unchecked")
-    private static Optional<TokenState> lookupIndex(Object store, String tokenId) {
-        Object v = ((KeyValueStore<String, Object>) store).get(tokenId);
-        if (v instanceof ValueAndTimestamp<?> vt) {
-            v = vt.value();
-        }
-        return v instanceof TokenIssued t ? Optional.of(TokenState.of(t)) : Optional.empty();
+    private static Optional<TokenState> lookupIndex(KeyValueStore<String, TokenIssued> store, String tokenId) {
+        return Optional.ofNullable(store.get(tokenId)).map(TokenState::of);
     }
 
     @Override
@@ -161,7 +155,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         Baseline baseline = baseline(call.agentId());
 
         List<Detection> detections = new ArrayList<>(credential.inspect(call, token, directory, session));
-        if (call.outcome() != io.agentwatch.avro.Outcome.DENIED) {
+        if (call.outcome() != Outcome.DENIED) {
             detections.addAll(drift.inspect(call, session, baseline));
             detections.addAll(chain.inspect(call, session, baseline, token));
             rate.inspect(call, session, baseline).ifPresent(detections::add);
