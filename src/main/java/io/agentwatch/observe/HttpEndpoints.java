@@ -256,6 +256,23 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private void agent(HttpExchange ex, String rawId) throws IOException {
+        onOwner(ex, rawId, "GET", "", (agentId, view) -> json(ex, 200, view));
+    }
+
+    /** What to do with an agent's locally held state, on the instance that owns it. */
+    @FunctionalInterface
+    private interface OwnerAction {
+        void apply(String agentId, AgentView view) throws IOException;
+    }
+
+    /**
+     * The routing every per-agent call shares: a malformed id is 400; before Kafka Streams
+     * runs or while the owner cannot be located, 503; another instance's agent is forwarded
+     * there ({@code method} on the same path + {@code suffix}); an agent nobody knows is 404;
+     * otherwise {@code action} runs here with the agent's state.
+     */
+    private void onOwner(HttpExchange ex, String rawId, String method, String suffix, OwnerAction action)
+            throws IOException {
         String agentId = agentId(ex, rawId);
         if (agentId == null) {
             return;
@@ -267,7 +284,8 @@ public final class HttpEndpoints implements AutoCloseable {
         }
         AgentQueries.Route route = q.route(agentId);
         if (route instanceof AgentQueries.Remote remote) {
-            forward(ex, remote.hostPort(), "GET", AGENTS + encode(agentId));
+            String base = suffix.isEmpty() ? AGENTS : ADMIN_AGENTS;
+            forward(ex, remote.hostPort(), method, base + encode(agentId) + suffix);
         } else if (route instanceof AgentQueries.Unavailable unavailable) {
             error(ex, 503, "the agent's state cannot be located right now (" + unavailable.why()
                     + "): Kafka Streams is starting or rebalancing; retry in a few seconds");
@@ -277,7 +295,7 @@ public final class HttpEndpoints implements AutoCloseable {
                 return;
             }
             if (view.isPresent()) {
-                json(ex, 200, view.get());
+                action.apply(agentId, view.get());
             } else {
                 error(ex, 404, unknown(agentId));
             }
@@ -297,35 +315,12 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private void resetBaseline(HttpExchange ex, String rawId) throws IOException {
-        String agentId = agentId(ex, rawId);
-        if (agentId == null) {
-            return;
-        }
-        AgentQueries q = queries;
-        if (q == null) {
-            error(ex, 503, "Kafka Streams is not started yet: retry in a few seconds");
-            return;
-        }
-        AgentQueries.Route route = q.route(agentId);
-        if (route instanceof AgentQueries.Remote remote) {
-            forward(ex, remote.hostPort(), "POST", ADMIN_AGENTS + encode(agentId) + RESET_BASELINE);
-        } else if (route instanceof AgentQueries.Unavailable unavailable) {
-            error(ex, 503, "the agent's owner cannot be located right now (" + unavailable.why()
-                    + "): retry in a few seconds");
-        } else if (route instanceof AgentQueries.Local local) {
-            Optional<AgentView> view = readLocal(ex, q, agentId, local.partition());
-            if (view == null) {
-                return;
-            }
-            if (view.isEmpty()) {
-                error(ex, 404, unknown(agentId));
-                return;
-            }
+        onOwner(ex, rawId, "POST", RESET_BASELINE, (agentId, view) -> {
             resets.request(agentId);
             LOG.info("baseline reset of {} requested over HTTP", agentId);
             json(ex, 202, body("agent_id", agentId, "instance", applicationServer, "status", "queued",
                     "detail", "the baseline restarts from LEARNING when the agent's next event is processed"));
-        }
+        });
     }
 
     private void reloadSuppressions(HttpExchange ex) throws IOException {
