@@ -50,7 +50,8 @@ public final class SampleCredentialBroker implements AutoCloseable {
     private final TopicNames topics;
     private final Clock clock;
     private final Consumer<TokenRevoked> onRevoked;
-    private final Map<String, Map<String, String>> sessionsByAgent = new HashMap<>();
+    /** Per agent: token id → (session id, expiry), from the issuance topic. */
+    private final Map<String, Map<String, Issued>> tokensByAgent = new HashMap<>();
     private final Set<String> handled = new HashSet<>();
     private final Set<String> revoked = new HashSet<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -94,8 +95,8 @@ public final class SampleCredentialBroker implements AutoCloseable {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.topic().equals(topics.tokenIssuances())) {
                         TokenIssued t = issuances.deserialize(r.topic(), r.value());
-                        sessionsByAgent.computeIfAbsent(t.getAgentId(), a -> new HashMap<>())
-                                .put(t.getTokenId(), t.getSessionId());
+                        tokensByAgent.computeIfAbsent(t.getAgentId(), a -> new HashMap<>())
+                                .put(t.getTokenId(), new Issued(t.getSessionId(), t.getExpiresAt()));
                     } else {
                         RevokeCommand cmd = commands.deserialize(r.topic(), r.value());
                         if (handled.add(cmd.getCommandId())) {
@@ -113,18 +114,20 @@ public final class SampleCredentialBroker implements AutoCloseable {
         }
     }
 
+    private record Issued(String sessionId, Instant expiresAt) {
+    }
+
     private void act(RevokeCommand cmd) {
         Set<String> tokens = new LinkedHashSet<>(cmd.getTokenIds());
-        Map<String, String> known = sessionsByAgent.getOrDefault(cmd.getAgentId(), Map.of());
-        if (cmd.getScope() == RevokeScope.AGENT) {
-            tokens.addAll(known.keySet());
-        } else if (cmd.getScope() == RevokeScope.SESSION && cmd.getSessionId() != null) {
-            known.forEach((token, session) -> {
-                if (cmd.getSessionId().equals(session)) {
-                    tokens.add(token);
-                }
-            });
-        }
+        Instant now = Instant.now(clock);
+        // SESSION and AGENT commands also cover tokens agentwatch did not list; expired ones need nothing.
+        tokensByAgent.getOrDefault(cmd.getAgentId(), Map.of()).forEach((token, issued) -> {
+            boolean inScope = cmd.getScope() == RevokeScope.AGENT || (cmd.getScope() == RevokeScope.SESSION
+                    && cmd.getSessionId() != null && cmd.getSessionId().equals(issued.sessionId()));
+            if (inScope && issued.expiresAt().isAfter(now)) {
+                tokens.add(token);
+            }
+        });
         List<TokenRevoked> out = new ArrayList<>();
         for (String token : tokens) {
             if (revoked.add(token)) {
