@@ -2,6 +2,7 @@ package io.agentwatch.topology;
 
 import io.agentwatch.config.AgentwatchConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,6 +37,17 @@ public record TopicNames(
                 c.getString(AgentwatchConfig.TOPIC_REVOKE_COMMANDS),
                 c.getString(AgentwatchConfig.TOPIC_TOKEN_INDEX),
                 c.getString(AgentwatchConfig.TOPIC_DLQ));
+    }
+
+    /** The topic.* config entries that name these topics: the inverse of {@link #from}. */
+    public Map<String, String> toConfig() {
+        return Map.of(AgentwatchConfig.TOPIC_TOOL_CALLS, toolCalls,
+                AgentwatchConfig.TOPIC_TOKEN_ISSUANCES, tokenIssuances,
+                AgentwatchConfig.TOPIC_TOKEN_REVOCATIONS, tokenRevocations,
+                AgentwatchConfig.TOPIC_FINDINGS, findings,
+                AgentwatchConfig.TOPIC_REVOKE_COMMANDS, revokeCommands,
+                AgentwatchConfig.TOPIC_TOKEN_INDEX, tokenIndex,
+                AgentwatchConfig.TOPIC_DLQ, deadLetters);
     }
 
     public static TopicNames defaults() {

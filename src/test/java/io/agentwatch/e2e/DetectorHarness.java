@@ -108,13 +108,7 @@ final class DetectorHarness implements AutoCloseable {
         // exactly_once_v2 already commits every 100 ms; said here because the tests' wait relies on it.
         c.put("kafka.commit.interval.ms", "100");
         c.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, registryUrl);
-        c.put(AgentwatchConfig.TOPIC_TOOL_CALLS, names.toolCalls());
-        c.put(AgentwatchConfig.TOPIC_TOKEN_ISSUANCES, names.tokenIssuances());
-        c.put(AgentwatchConfig.TOPIC_TOKEN_REVOCATIONS, names.tokenRevocations());
-        c.put(AgentwatchConfig.TOPIC_FINDINGS, names.findings());
-        c.put(AgentwatchConfig.TOPIC_REVOKE_COMMANDS, names.revokeCommands());
-        c.put(AgentwatchConfig.TOPIC_TOKEN_INDEX, names.tokenIndex());
-        c.put(AgentwatchConfig.TOPIC_DLQ, names.deadLetters());
+        c.putAll(names.toConfig());
         c.putAll(extra);
         DetectorHarness live = new DetectorHarness(bootstrap, new AgentwatchConfig(c), applicationId, registryUrl);
         TopicSetup.createTopics(live.admin, names, PARTITIONS, (short) 1);

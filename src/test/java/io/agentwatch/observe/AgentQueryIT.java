@@ -100,13 +100,7 @@ class AgentQueryIT {
         TopicNames topics = TopicNames.defaults().withPrefix(prefix);
         registryUrl = "mock://" + KafkaBrokerExtension.uniqueName("agent-query-registry");
         baseConfig = new HashMap<>();
-        baseConfig.put(AgentwatchConfig.TOPIC_TOOL_CALLS, topics.toolCalls());
-        baseConfig.put(AgentwatchConfig.TOPIC_TOKEN_ISSUANCES, topics.tokenIssuances());
-        baseConfig.put(AgentwatchConfig.TOPIC_TOKEN_REVOCATIONS, topics.tokenRevocations());
-        baseConfig.put(AgentwatchConfig.TOPIC_FINDINGS, topics.findings());
-        baseConfig.put(AgentwatchConfig.TOPIC_REVOKE_COMMANDS, topics.revokeCommands());
-        baseConfig.put(AgentwatchConfig.TOPIC_TOKEN_INDEX, topics.tokenIndex());
-        baseConfig.put(AgentwatchConfig.TOPIC_DLQ, topics.deadLetters());
+        baseConfig.putAll(topics.toConfig());
         baseConfig.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, registryUrl);
         baseConfig.put(AgentwatchConfig.HTTP_PORT, 0);
         baseConfig.put(AgentwatchConfig.ADMIN_TOKEN, ADMIN_TOKEN);

@@ -175,13 +175,7 @@ class LiveDashboardsIT {
 
     private AgentwatchConfig config(String prefix, TopicNames topics, String bootstrap) {
         Map<String, Object> p = new HashMap<>();
-        p.put(AgentwatchConfig.TOPIC_TOOL_CALLS, topics.toolCalls());
-        p.put(AgentwatchConfig.TOPIC_TOKEN_ISSUANCES, topics.tokenIssuances());
-        p.put(AgentwatchConfig.TOPIC_TOKEN_REVOCATIONS, topics.tokenRevocations());
-        p.put(AgentwatchConfig.TOPIC_FINDINGS, topics.findings());
-        p.put(AgentwatchConfig.TOPIC_REVOKE_COMMANDS, topics.revokeCommands());
-        p.put(AgentwatchConfig.TOPIC_TOKEN_INDEX, topics.tokenIndex());
-        p.put(AgentwatchConfig.TOPIC_DLQ, topics.deadLetters());
+        p.putAll(topics.toConfig());
         p.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://" + prefix + "registry");
         p.put(AgentwatchConfig.HTTP_PORT, 0);
         // The sample broker answers within a second, as in the demo.
