@@ -2,7 +2,7 @@ package io.agentwatch.cli;
 
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.config.ConfigLoader;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;

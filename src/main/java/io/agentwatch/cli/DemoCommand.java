@@ -1,5 +1,6 @@
 package io.agentwatch.cli;
 
+import io.agentwatch.config.Topics;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.embedded.EmbeddedKafkaBroker;
 import io.agentwatch.embedded.TempDirectories;

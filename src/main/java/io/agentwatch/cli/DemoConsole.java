@@ -5,7 +5,7 @@ import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.avro.TokenRevoked;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import java.io.PrintStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

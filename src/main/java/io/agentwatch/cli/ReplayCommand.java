@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.config.AgentwatchConfig;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.replay.ReplayReport;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.trace.AvroJson;

@@ -1,7 +1,7 @@
 package io.agentwatch.cli;
 
 import io.agentwatch.config.AgentwatchConfig;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.runtime.LiveDetector;
 import java.nio.file.Path;
 import java.time.Duration;

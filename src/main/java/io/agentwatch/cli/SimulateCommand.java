@@ -10,7 +10,7 @@ import io.agentwatch.simulate.SimulationSink;
 import io.agentwatch.simulate.SimulationSpec;
 import io.agentwatch.simulate.Simulator;
 import io.agentwatch.simulate.roles.Roles;
-import io.agentwatch.topology.Topics;
+import io.agentwatch.config.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

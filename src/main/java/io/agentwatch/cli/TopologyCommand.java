@@ -1,5 +1,6 @@
 package io.agentwatch.cli;
 
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.topology.AgentwatchTopology;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public final class TopologyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AgentwatchConfig c = Commands.loadConfig(config, java.util.Map.of());
-        System.out.print(AgentwatchTopology.build(c, Commands.services(c, io.agentwatch.observe.DetectionObserver.NONE,
+        System.out.print(AgentwatchTopology.build(c, Commands.services(c, io.agentwatch.topology.DetectionObserver.NONE,
                 java.time.Clock.systemUTC(), false)).describe());
         return ExitCodes.OK;
     }

@@ -2,7 +2,7 @@ package io.agentwatch.config;
 
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.Severity;
-import io.agentwatch.topology.Topics;
+import io.agentwatch.config.Topics;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.agentwatch.detect;
 
+import io.agentwatch.model.Call;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.avro.Severity;

@@ -1,5 +1,6 @@
 package io.agentwatch.observe;
 
+import io.agentwatch.topology.DetectionObserver;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,5 +1,6 @@
 package io.agentwatch.observe;
 
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;

@@ -1,5 +1,6 @@
 package io.agentwatch.observe;
 
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.topology.AgentwatchTopology;

@@ -2,7 +2,7 @@ package io.agentwatch.respond;
 
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.RevokeScope;
-import io.agentwatch.detect.Call;
+import io.agentwatch.model.Call;
 import io.agentwatch.detect.Detection;
 
 /**

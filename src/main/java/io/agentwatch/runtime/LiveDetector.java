@@ -2,7 +2,7 @@ package io.agentwatch.runtime;
 
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.observe.CompositeObserver;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.observe.Observability;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.topology.BaselineResets;

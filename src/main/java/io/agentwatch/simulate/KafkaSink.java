@@ -1,5 +1,6 @@
 package io.agentwatch.simulate;
 
+import io.agentwatch.config.Topics;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;

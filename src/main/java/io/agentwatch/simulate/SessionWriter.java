@@ -1,5 +1,6 @@
 package io.agentwatch.simulate;
 
+import io.agentwatch.model.Call;
 import io.agentwatch.avro.Actor;
 import io.agentwatch.avro.Outcome;
 import io.agentwatch.avro.TokenIssued;

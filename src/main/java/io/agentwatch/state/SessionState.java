@@ -3,7 +3,7 @@ package io.agentwatch.state;
 import io.agentwatch.avro.Operation;
 import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.avro.Severity;
-import io.agentwatch.detect.Call;
+import io.agentwatch.model.Call;
 import io.agentwatch.catalog.ToolFlag;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

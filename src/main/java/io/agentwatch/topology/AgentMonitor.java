@@ -9,7 +9,7 @@ import io.agentwatch.avro.Severity;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
-import io.agentwatch.detect.Call;
+import io.agentwatch.model.Call;
 import io.agentwatch.detect.ChainDetector;
 import io.agentwatch.detect.CredentialDetector;
 import io.agentwatch.detect.DelegationDetector;

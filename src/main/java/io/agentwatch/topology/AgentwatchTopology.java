@@ -11,7 +11,7 @@ import io.agentwatch.respond.ResponsePolicy;
 import io.agentwatch.respond.ResponseSettings;
 import io.agentwatch.state.BaselinePolicy;
 import io.agentwatch.state.StateSerde;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.LinkedHashSet;

@@ -1,6 +1,6 @@
 package io.agentwatch.topology;
 
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.serde.AvroSerdeException;
 import io.agentwatch.serde.SchemaNotFoundException;
 import io.agentwatch.serde.SchemaRegistryException;

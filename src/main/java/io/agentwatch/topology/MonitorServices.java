@@ -2,7 +2,7 @@ package io.agentwatch.topology;
 
 import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.config.AgentwatchConfig;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
 import java.time.Clock;
 

@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.config.Topics;
 import io.agentwatch.config.AgentwatchConfig;
 import java.util.List;
 import java.util.Map;

@@ -7,7 +7,7 @@ import io.agentwatch.avro.Operation;
 import io.agentwatch.avro.Outcome;
 import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.avro.ToolCall;
-import io.agentwatch.detect.Call;
+import io.agentwatch.model.Call;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.agentwatch.detect;
 
+import io.agentwatch.model.Call;
 import static io.agentwatch.testing.Events.MAILER;
 import static org.assertj.core.api.Assertions.assertThat;
 

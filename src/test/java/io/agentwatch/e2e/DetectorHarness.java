@@ -8,7 +8,7 @@ import io.agentwatch.avro.ToolCall;
 import io.agentwatch.cli.Commands;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.kafka.TopicSetup;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.runtime.DetectorService;
 import io.agentwatch.serde.AvroSerdes;
 import io.agentwatch.testing.KafkaBrokerExtension;

@@ -6,7 +6,7 @@ import io.agentwatch.avro.Severity;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.catalog.ToolCatalog;
-import io.agentwatch.detect.Call;
+import io.agentwatch.model.Call;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.BaselinePolicy;
 import io.agentwatch.state.SessionState;

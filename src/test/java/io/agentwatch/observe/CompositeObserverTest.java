@@ -1,5 +1,6 @@
 package io.agentwatch.observe;
 
+import io.agentwatch.topology.DetectionObserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentwatch.avro.Finding;

@@ -1,5 +1,7 @@
 package io.agentwatch.observe;
 
+import io.agentwatch.config.Topics;
+import io.agentwatch.topology.DetectionObserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentwatch.config.AgentwatchConfig;

@@ -10,7 +10,7 @@ import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.config.AgentwatchConfig;
-import io.agentwatch.detect.Call;
+import io.agentwatch.model.Call;
 import io.agentwatch.detect.Detection;
 import io.agentwatch.testing.Baselines;
 import io.agentwatch.testing.Events;

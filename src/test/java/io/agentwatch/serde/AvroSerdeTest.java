@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.serde.AvroSerdeException.Reason;
-import io.agentwatch.topology.Topics;
+import io.agentwatch.config.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

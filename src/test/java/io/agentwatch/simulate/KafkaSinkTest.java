@@ -1,5 +1,6 @@
 package io.agentwatch.simulate;
 
+import io.agentwatch.config.Topics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,7 +4,7 @@ import static io.agentwatch.testing.Events.MAILER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentwatch.avro.BaselineState;
-import io.agentwatch.detect.Call;
+import io.agentwatch.model.Call;
 import io.agentwatch.testing.Baselines;
 import io.agentwatch.testing.Events;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.agentwatch.testing;
 
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.catalog.ToolCatalog;
-import io.agentwatch.detect.Call;
+import io.agentwatch.model.Call;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.BaselinePolicy;
 import io.agentwatch.state.SessionState;

@@ -7,7 +7,7 @@ import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.config.AgentwatchConfig;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.state.Baseline;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentwatch.cli.Commands;
 import io.agentwatch.config.AgentwatchConfig;
-import io.agentwatch.observe.DetectionObserver;
+import io.agentwatch.topology.DetectionObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

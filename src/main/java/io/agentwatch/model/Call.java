@@ -1,4 +1,4 @@
-package io.agentwatch.detect;
+package io.agentwatch.model;
 
 import io.agentwatch.avro.Operation;
 import io.agentwatch.avro.Outcome;

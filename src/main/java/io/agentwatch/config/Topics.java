@@ -1,4 +1,4 @@
-package io.agentwatch.topology;
+package io.agentwatch.config;
 
 import java.util.List;
 

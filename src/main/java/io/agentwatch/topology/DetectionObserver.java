@@ -1,4 +1,4 @@
-package io.agentwatch.observe;
+package io.agentwatch.topology;
 
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
