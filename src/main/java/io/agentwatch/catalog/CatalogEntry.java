@@ -5,7 +5,11 @@ import io.agentwatch.avro.Sensitivity;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Defaults for the tools whose name matches {@code match} (exact, or a glob with * and ?). */
+/**
+ * Defaults for the tools whose name matches {@code match} (exact, or a glob with * and ?),
+ * case-insensitively: producers spell tool names as their frameworks do (Send_Email, sendEmail's
+ * lower-case twin), and a flag must not be lost to capitalisation.
+ */
 public record CatalogEntry(String match, Operation operation, String boundary, Sensitivity sensitivity,
                            String scope, Set<ToolFlag> flags) {
 
@@ -21,6 +25,6 @@ public record CatalogEntry(String match, Operation operation, String boundary, S
     }
 
     Pattern pattern() {
-        return Glob.toPattern(match);
+        return Glob.toPattern(match, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 }

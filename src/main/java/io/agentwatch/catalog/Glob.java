@@ -8,6 +8,11 @@ public final class Glob {
     }
 
     public static Pattern toPattern(String glob) {
+        return toPattern(glob, 0);
+    }
+
+    /** {@code flags} as for {@link Pattern#compile(String, int)}, e.g. {@link Pattern#CASE_INSENSITIVE}. */
+    public static Pattern toPattern(String glob, int flags) {
         StringBuilder re = new StringBuilder();
         for (char c : glob.toCharArray()) {
             switch (c) {
@@ -16,7 +21,7 @@ public final class Glob {
                 default -> re.append(Pattern.quote(String.valueOf(c)));
             }
         }
-        return Pattern.compile(re.toString());
+        return Pattern.compile(re.toString(), flags);
     }
 
     public static boolean matches(String glob, String value) {

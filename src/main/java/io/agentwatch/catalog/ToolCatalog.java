@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * Maps tool names to defaults for the fields producers leave out (operation, boundary,
  * sensitivity, scope) and to flags (untrusted_input, private_data, external_sink, financial).
  * Event fields always win over the catalog. Lookup order: exact names, then globs in file
- * order; a user catalog is consulted before the built-in one, so it can override any entry.
+ * order, both case-insensitive; a user catalog is consulted before the built-in one, so it can
+ * override any entry.
  *
  * <pre>
  * tools:
@@ -48,7 +49,7 @@ public final class ToolCatalog {
             if (e.isGlob()) {
                 globs.add(Map.entry(e.pattern(), e));
             } else {
-                exact.putIfAbsent(e.match(), e);
+                exact.putIfAbsent(e.match().toLowerCase(Locale.ROOT), e);
             }
         }
     }
@@ -146,7 +147,7 @@ public final class ToolCatalog {
     }
 
     private CatalogEntry resolve(String tool) {
-        CatalogEntry e = exact.get(tool);
+        CatalogEntry e = exact.get(tool.toLowerCase(Locale.ROOT));
         if (e != null) {
             return e;
         }

@@ -46,6 +46,8 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String BASELINE_MIN_DAYS = "baseline.min.days";
     public static final String BASELINE_HALF_LIFE = "baseline.half.life";
     public static final String BASELINE_MAX_VALUES = "baseline.max.values";
+    public static final String DESTINATION_QUARANTINE_SESSIONS = "baseline.destination.quarantine.sessions";
+    public static final String DESTINATION_THRESHOLD_BITS = "chain.destination.threshold.bits";
     public static final String SESSION_IDLE_TIMEOUT = "session.idle.timeout";
     public static final String TOKEN_EXPIRY_LEEWAY = "token.expiry.leeway";
     public static final String STATE_RETENTION = "state.retention";
@@ -96,6 +98,7 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(BASELINE_MIN_DAYS, Type.INT, 3, Range.between(1, 60), Importance.HIGH, "Distinct days (UTC) those clean calls must span before the baseline is ACTIVE.")
             .define(BASELINE_HALF_LIFE, Type.STRING, "14d", Durations.positive(), Importance.MEDIUM, "Half-life of the decayed counts in a baseline (stream time): behaviour not repeated fades away.")
             .define(BASELINE_MAX_VALUES, Type.INT, 256, Range.between(8, 100_000), Importance.MEDIUM, "Most values kept per grain (tools, targets, ...) per agent; the least recently seen are dropped, so state stays bounded.")
+            .define(DESTINATION_QUARANTINE_SESSIONS, Type.INT, 3, Range.between(1, 100), Importance.HIGH, "Clean sessions in which a new destination (recipient, payee, URL host) must be used before it joins the baseline, so that one missed attack does not make the attacker's address normal.")
             .define(SESSION_IDLE_TIMEOUT, Type.STRING, "30m", Durations.positive(), Importance.MEDIUM, "A session with no call for this long (stream time) has ended; if it raised nothing HIGH or CRITICAL, the baseline learns from it.")
             .define(TOKEN_EXPIRY_LEEWAY, Type.STRING, "30s", Importance.LOW, "Clock leeway when judging a call against a token's expiry.")
             .define(STATE_RETENTION, Type.STRING, "1h", Durations.positive(), Importance.LOW, "How long expired or revoked tokens are kept before they are purged (grace for late calls).")
@@ -104,6 +107,7 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(PUNCTUATE_INTERVAL, Type.STRING, "1m", Durations.positive(), Importance.LOW, "Stream-time interval of the sweep that closes idle sessions, purges tokens and checks unconfirmed revocations.")
             .define(DRIFT_THRESHOLD_BITS, Type.DOUBLE, 4.0, Range.between(0.5, 64), Importance.HIGH, "Surprisal (bits, -log2 probability) at or above which a value is UNSEEN/RARE enough to report. 4 bits = probability 1/16 given the agent's history.")
             .define(DRIFT_SESSION_SCORE, Type.DOUBLE, 12.0, Range.atLeast(1), Importance.MEDIUM, "Accumulated weighted surprisal in one session that raises a session-level drift finding (several mildly rare actions add up).")
+            .define(DESTINATION_THRESHOLD_BITS, Type.DOUBLE, 2.0, Range.between(0, 64), Importance.HIGH, "Surprisal (bits) a never-used destination must have, from the agent's own rate of clean sessions that reach new destinations, before it can revoke: 2 bits = fewer than about one session in four reaches someone new. Below it, an agent that writes to new parties all the time gets LOW context findings instead.")
             .define(CHAIN_BOUNDARY_LIMIT, Type.INT, 4, Range.atLeast(2), Importance.MEDIUM, "A session touching more distinct boundaries than this (and more than its baseline's usual) within chain.boundary.window is flagged.")
             .define(CHAIN_BOUNDARY_WINDOW, Type.STRING, "10m", Durations.positive(), Importance.LOW, "Window for chain.boundary.limit.")
             .define(RATE_WINDOW, Type.STRING, "5m", Durations.positive(), Importance.LOW, "Window in which a session's calls are counted for the rate detector.")
@@ -115,9 +119,9 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(RESPONSE_ALERT_MIN_SEVERITY, Type.STRING, "MEDIUM", ValidString.in(SEVERITIES), Importance.MEDIUM, "Lowest severity whose finding is an ALERT (below: action NONE, context only).")
             .define(RESPONSE_REVOKE_MIN_SEVERITY, Type.STRING, "HIGH", ValidString.in(SEVERITIES), Importance.HIGH, "Lowest severity that revokes (the token for a credential violation, the session otherwise).")
             .define(RESPONSE_REVOKE_SESSION_RISK, Type.INT, 80, Range.between(1, 1000), Importance.MEDIUM, "Accumulated session risk that revokes the session whatever the severity of the last finding.")
-            .define(RESPONSE_REVOKE_AGENT_RULES, Type.LIST, List.of("token.foreign"), Importance.MEDIUM, "Rules whose HIGH+ findings revoke every token of the agent (the agent itself is compromised, e.g. it presents another agent's token).")
-            .define(RESPONSE_READONLY_MAX_ACTION, Type.STRING, "REVOKE_TOKEN", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for low-risk calls (READ of PUBLIC/INTERNAL data): the strongest action they may trigger.")
-            .define(RESPONSE_CRITICAL_MIN_ACTION, Type.STRING, "REVOKE_SESSION", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for high-impact calls (WRITE/DELETE/EXECUTE/DELEGATE on RESTRICTED data, or catalog 'financial' tools): a revoke is at least this wide.")
+            .define(RESPONSE_REVOKE_AGENT_RULES, Type.LIST, List.of(), Importance.MEDIUM, "Rules whose HIGH+ findings revoke every token of the agent instead of the token or session they name (e.g. token.foreign, if an agent that presents another agent's token is to be cut off everywhere). Empty: no agent-wide revocation.")
+            .define(RESPONSE_READONLY_MAX_ACTION, Type.STRING, "REVOKE_TOKEN", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for low-risk calls (READ of PUBLIC/INTERNAL data that reaches no outside party): the strongest action they may trigger.")
+            .define(RESPONSE_CRITICAL_MIN_ACTION, Type.STRING, "REVOKE_SESSION", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for high-impact calls (WRITE/DELETE/EXECUTE/DELEGATE on CONFIDENTIAL or RESTRICTED data, or catalog 'financial' tools): a revoke is at least this wide.")
             .define(RESPONSE_COMMAND_TTL, Type.STRING, "1h", Durations.positive(), Importance.LOW, "A revoke command's expires_at is the latest expiry of the tokens it covers, or issued_at + this when none is known.")
             .define(RESPONSE_CONFIRM_TIMEOUT, Type.STRING, "2m", Durations.positive(), Importance.MEDIUM, "A revoke command whose tokens are not reported revoked (TokenRevoked) within this stream time raises a RESPONSE finding.")
             .define(RESPONSE_SIGNING_KEY, Type.PASSWORD, null, Importance.MEDIUM, "Key for the HMAC-SHA256 signature of revoke commands; unset: unsigned.")

@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * Judges a token issued through delegation (its actor chain names a delegator) when it is
  * issued, before the delegate can use it: a delegate must not receive scopes or boundaries
- * its delegator's token does not have, and the delegator's token must be valid.
+ * its delegator's token does not have, and the delegator's token must be valid. The one check
+ * that is not about a call, so it has its own signature. A delegator that hands out broader
+ * rights than it holds was steered into it: its own token is named for revocation too.
  */
 public final class DelegationDetector {
 
@@ -44,15 +46,19 @@ public final class DelegationDetector {
                         + (broaderScopes.isEmpty() ? "" : "scopes " + broaderScopes + " ")
                         + (broaderBoundaries.isEmpty() ? "" : "boundaries " + broaderBoundaries))
                 .token(parent.tokenId());
-        broaderScopes.forEach(s -> b.scope(s).observe(CredentialDetector.violation("scope", s)));
-        broaderBoundaries.forEach(x -> b.boundary(x).observe(CredentialDetector.violation("boundary", x)));
+        if (!parent.agentId().equals(issued.agentId())) {
+            b.otherAgentsToken(parent.tokenId());
+        }
+        broaderScopes.forEach(s -> b.scope(s).observe(CredentialDetector.observation("scope", s)));
+        broaderBoundaries.forEach(x -> b.boundary(x).observe(CredentialDetector.observation("boundary", x)));
         return Optional.of(b.build());
     }
 
     private static Detection.Builder base(String rule, Severity severity, int score, TokenState issued,
                                           TokenState.Delegator nearest) {
         return Detection.of(Detection.CREDENTIAL, rule, severity, score)
-                .revoke(RevokeScope.TOKEN).token(issued.tokenId()).note(TokenDirectory.LAG_NOTE)
+                .revoke(RevokeScope.TOKEN).token(issued.tokenId()).key(rule + ":" + issued.tokenId())
+                .note(TokenDirectory.LAG_NOTE)
                 .note("delegated by " + nearest.sub());
     }
 

@@ -10,15 +10,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What a detector found, before the response policy decides what to do about it.
+ * What a detector found, before the response step decides what to do about it.
  * {@code revokeScope} is what would have to be revoked to stop this particular harm (the
  * token for a misused credential, the session for a hijacked task, the agent for a stolen
- * credential); the policy decides whether to revoke at all.
+ * credential); the policy decides whether to revoke at all. {@code key} identifies the incident
+ * within its session: a detection whose key was already raised there is not reported again
+ * (null: always reported). {@code drift} is what the detection adds to the session's drift
+ * score; {@code implicates} are destinations that must never be learned if this detection ends
+ * up revoking; {@code otherAgentsTokens} are tokens of other agents it shows to be stolen (the
+ * owner's broker must revoke them too).
  */
 public record Detection(String detector, String rule, Severity severity, int score, String summary,
                         RevokeScope revokeScope, List<String> eventIds, List<String> tools, List<String> boundaries,
                         List<String> scopes, List<String> tokenIds, List<String> notes,
-                        List<Observation> observations) {
+                        List<Observation> observations, String key, double drift, List<String> implicates,
+                        List<String> otherAgentsTokens) {
 
     public static final String CREDENTIAL = "CREDENTIAL";
     public static final String SCOPE_DRIFT = "SCOPE_DRIFT";
@@ -49,6 +55,10 @@ public record Detection(String detector, String rule, Severity severity, int sco
         private final Set<String> tokenIds = new LinkedHashSet<>();
         private final List<String> notes = new ArrayList<>();
         private final List<Observation> observations = new ArrayList<>();
+        private String key;
+        private double drift;
+        private final Set<String> implicates = new LinkedHashSet<>();
+        private final Set<String> otherAgentsTokens = new LinkedHashSet<>();
 
         private Builder(String detector, String rule, Severity severity, int score) {
             this.detector = detector;
@@ -104,6 +114,27 @@ public record Detection(String detector, String rule, Severity severity, int sco
             return this;
         }
 
+        /** De-duplication key within the session; see {@link Detection}. */
+        public Builder key(String k) {
+            key = k;
+            return this;
+        }
+
+        public Builder drift(double d) {
+            drift = d;
+            return this;
+        }
+
+        public Builder implicate(String destination) {
+            add(implicates, destination);
+            return this;
+        }
+
+        public Builder otherAgentsToken(String tokenId) {
+            add(otherAgentsTokens, tokenId);
+            return this;
+        }
+
         public Builder observe(Observation o) {
             observations.add(o);
             return this;
@@ -124,7 +155,8 @@ public record Detection(String detector, String rule, Severity severity, int sco
         public Detection build() {
             return new Detection(detector, rule, severity, score, summary, revokeScope, List.copyOf(eventIds),
                     List.copyOf(tools), List.copyOf(boundaries), List.copyOf(scopes), List.copyOf(tokenIds),
-                    List.copyOf(notes), List.copyOf(observations));
+                    List.copyOf(notes), List.copyOf(observations), key, drift, List.copyOf(implicates),
+                    List.copyOf(otherAgentsTokens));
         }
     }
 }

@@ -5,7 +5,8 @@ import io.agentwatch.config.AgentwatchConfig;
 /** The detectors' thresholds, from config; durations in milliseconds of stream time. */
 public record DetectionSettings(double thresholdBits, double sessionDriftScore, int boundaryLimit,
                                 long boundaryWindowMs, long rateWindowMs, double rateFactor, int rateMinCalls,
-                                int deniedLimit, long deniedWindowMs, long expiryLeewayMs, long confirmTimeoutMs) {
+                                int deniedLimit, long deniedWindowMs, long expiryLeewayMs, long confirmTimeoutMs,
+                                double destinationThresholdBits, int quarantineSessions) {
 
     public static DetectionSettings from(AgentwatchConfig c) {
         return new DetectionSettings(
@@ -19,6 +20,8 @@ public record DetectionSettings(double thresholdBits, double sessionDriftScore, 
                 c.getInt(AgentwatchConfig.PROBING_DENIED_LIMIT),
                 c.duration(AgentwatchConfig.PROBING_WINDOW).toMillis(),
                 c.duration(AgentwatchConfig.TOKEN_EXPIRY_LEEWAY).toMillis(),
-                c.duration(AgentwatchConfig.RESPONSE_CONFIRM_TIMEOUT).toMillis());
+                c.duration(AgentwatchConfig.RESPONSE_CONFIRM_TIMEOUT).toMillis(),
+                c.getDouble(AgentwatchConfig.DESTINATION_THRESHOLD_BITS),
+                c.getInt(AgentwatchConfig.DESTINATION_QUARANTINE_SESSIONS));
     }
 }

@@ -2,6 +2,9 @@ package io.agentwatch.observe;
 
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.Grain;
+import io.agentwatch.state.Grains;
+import io.agentwatch.state.ResponseMemory;
+import io.agentwatch.state.SessionActivity;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
 import java.time.Instant;
@@ -53,7 +56,7 @@ public record AgentView(String agentId, String instance, int partition, Baseline
     public static AgentView of(String agentId, String instance, int partition, Baseline baseline,
                                List<SessionState> sessions, List<TokenState> tokens) {
         List<SessionView> sessionViews = sessions.stream()
-                .sorted(Comparator.comparingLong(SessionState::lastSeen).reversed())
+                .sorted(Comparator.comparingLong((SessionState s) -> s.activity().lastSeen()).reversed())
                 .limit(MAX_LISTED).map(AgentView::session).toList();
         List<TokenView> tokenViews = tokens.stream()
                 .sorted(Comparator.comparingLong(TokenState::issuedAt).reversed())
@@ -65,7 +68,7 @@ public record AgentView(String agentId, String instance, int partition, Baseline
     private static BaselineView baseline(Baseline b) {
         return new BaselineView(b.state().name(), b.learnedEvents(), b.learnedSessions(), b.distinctDays(),
                 time(b.lastLearnedAt()), new Rate(round(b.rateMean()), round(b.rateDeviation()), b.rateWindows()),
-                b.maxBoundariesPerSession(), top(b, Baseline.TOOL), top(b, Baseline.BOUNDARY), top(b, Baseline.TARGET));
+                b.maxBoundariesPerSession(), top(b, Grains.TOOL), top(b, Grains.BOUNDARY), top(b, Grains.TARGET));
     }
 
     private static List<ValueCount> top(Baseline b, String grainName) {
@@ -79,9 +82,11 @@ public record AgentView(String agentId, String instance, int partition, Baseline
     }
 
     private static SessionView session(SessionState s) {
-        return new SessionView(s.sessionId(), time(s.startedAt()), time(s.lastSeen()), s.events(), s.risk(),
-                s.maxSeverity() == null ? null : s.maxSeverity().name(), List.copyOf(s.boundaries()),
-                List.copyOf(s.tokens()));
+        SessionActivity a = s.activity();
+        ResponseMemory r = s.response();
+        return new SessionView(s.sessionId(), time(s.startedAt()), time(a.lastSeen()), a.events(), r.risk(),
+                r.maxSeverity() == null ? null : r.maxSeverity().name(), List.copyOf(a.boundaries()),
+                List.copyOf(a.tokens()));
     }
 
     private static TokenView token(TokenState t) {

@@ -2,6 +2,7 @@ package io.agentwatch.respond;
 
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.BaselineState;
+import io.agentwatch.avro.Disposition;
 import io.agentwatch.avro.Evidence;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
@@ -17,15 +18,16 @@ public final class Responses {
 
     /**
      * @param trigger the event id (tool call) or token id (token event) that the finding is about;
-     *                with detector, rule, agent and session it makes the finding id
+     *                with detector, rule, agent, session and the detection's key it makes the finding id
      */
     public static Finding finding(Detection d, String agentId, String sessionId, String trigger, Action action,
-                                  int sessionRisk, BaselineState baselineState, long eventTime, long detectedAt,
-                                  List<String> extraNotes) {
+                                  Disposition disposition, int sessionRisk, BaselineState baselineState, long eventTime,
+                                  long detectedAt, List<String> destinations, List<String> extraNotes) {
         List<String> notes = new java.util.ArrayList<>(d.notes());
         notes.addAll(extraNotes);
         return Finding.newBuilder()
-                .setFindingId(Ids.hash("f-", d.detector(), d.rule(), agentId, String.valueOf(sessionId), trigger))
+                .setFindingId(Ids.hash("f-", d.detector(), d.rule(), agentId, String.valueOf(sessionId), trigger,
+                        String.valueOf(d.key())))
                 .setAgentId(agentId)
                 .setSessionId(sessionId)
                 .setDetector(d.detector())
@@ -35,10 +37,11 @@ public final class Responses {
                 .setSummary(d.summary())
                 .setEvidence(Evidence.newBuilder().setEventIds(d.eventIds()).setTools(d.tools())
                         .setBoundaries(d.boundaries()).setScopes(d.scopes()).setTokenIds(d.tokenIds())
-                        .setNotes(notes).build())
+                        .setDestinations(destinations).setNotes(notes).build())
                 .setObservations(d.observations())
                 .setBaselineState(baselineState)
                 .setAction(action)
+                .setDisposition(disposition)
                 .setSessionRisk(Math.min(100, sessionRisk))
                 .setDetectedAt(Instant.ofEpochMilli(detectedAt))
                 .setEventTime(Instant.ofEpochMilli(eventTime))
@@ -51,8 +54,8 @@ public final class Responses {
      * replay of the same input produces the same id and the broker can drop the repeat.
      */
     public static RevokeCommand command(String agentId, RevokeScope scope, String incident, List<String> tokenIds,
-                                        String sessionId, Finding finding, String triggerEventId, long issuedAt,
-                                        long expiresAt, String signingKey) {
+                                        String sessionId, List<String> findingIds, String reason,
+                                        String triggerEventId, long issuedAt, long expiresAt, String signingKey) {
         String id = Ids.hash("rc-", agentId, scope.name(), incident);
         RevokeCommand c = RevokeCommand.newBuilder()
                 .setCommandId(id)
@@ -60,8 +63,8 @@ public final class Responses {
                 .setScope(scope)
                 .setTokenIds(tokenIds)
                 .setSessionId(sessionId)
-                .setReason(finding.getSummary())
-                .setFindingIds(List.of(finding.getFindingId()))
+                .setReason(reason)
+                .setFindingIds(findingIds)
                 .setIssuedAt(Instant.ofEpochMilli(issuedAt))
                 .setExpiresAt(Instant.ofEpochMilli(expiresAt))
                 .setTriggerEventId(triggerEventId)

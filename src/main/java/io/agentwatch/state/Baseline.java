@@ -7,28 +7,17 @@ import java.util.TreeSet;
 
 /**
  * What an agent normally does, learned only from sessions that ended clean. Per grain,
- * decayed counts with a bounded number of values; the distribution of calls per rate window
+ * decayed counts with a bounded number of values; the destinations its calls reached (learned
+ * through a quarantine, see {@link DestinationBook}); the distribution of calls per rate window
  * (EWMA and mean absolute deviation); the most boundaries a clean session touched. LEARNING
  * until enough clean calls on enough distinct days.
  */
 public final class Baseline {
-    /** The grains, named as they appear in findings' observations. */
-    public static final String TOOL = "tool";
-    public static final String TOOL_OPERATION = "tool_operation";
-    public static final String BOUNDARY = "boundary";
-    public static final String TARGET = "target";
-    public static final String TRANSITION = "transition";
-    /** Boundaries the agent wrote, sent or executed into. */
-    public static final String EGRESS = "egress";
-    /** Targets of those writes and sends: recipients, sinks. */
-    public static final String RECIPIENT = "recipient";
-    /** Sensitive-read boundary to egress boundary pairs ("corp->customer-mail"). */
-    public static final String FLOW = "flow";
-
     /** Keeps at most this many distinct days; only their number matters, for learning. */
     private static final int MAX_DAYS = 64;
 
     Map<String, Grain> grains = new TreeMap<>();
+    DestinationBook destinations = new DestinationBook();
     long learnedEvents;
     long learnedSessions;
     TreeSet<Long> days = new TreeSet<>();
@@ -41,6 +30,10 @@ public final class Baseline {
 
     public Grain grain(String name) {
         return grains.computeIfAbsent(name, k -> new Grain());
+    }
+
+    public DestinationBook destinations() {
+        return destinations;
     }
 
     public BaselineState state() {
@@ -87,18 +80,30 @@ public final class Baseline {
         return grains;
     }
 
-    /** Learns a session that ended clean, at stream time {@code now}. */
-    public void learn(SessionState s, long now, BaselinePolicy policy) {
-        s.pending.forEach((grainName, counts) -> counts.forEach((value, n) ->
-                grain(grainName).learn(value, n, now, policy.halfLifeMs(), policy.maxValues())));
-        learnedEvents += s.events;
+    /**
+     * What a session teaches when it ends at stream time {@code now}: everything if it ended
+     * clean (no HIGH finding), otherwise only that the destinations its revoking findings named
+     * are implicated.
+     */
+    public void sessionEnded(SessionState s, long now, BaselinePolicy policy) {
+        if (!s.response().isLearnable()) {
+            destinations.implicate(s.response().implicated(), policy.maxValues());
+            return;
+        }
+        s.learning().values().forEach((grainName, counts) -> {
+            Grain g = grain(grainName);
+            counts.forEach((value, n) -> g.learn(value, n, now, policy.halfLifeMs(), policy.maxValues()));
+            g.recountSingletons();
+        });
+        destinations.learnSession(s.learning().destinations(), now, policy);
+        learnedEvents += s.activity().events();
         learnedSessions++;
-        days.addAll(s.days);
+        days.addAll(s.learning().days());
         while (days.size() > MAX_DAYS) {
             days.pollFirst();
         }
-        s.rateWindowCounts().forEach(this::learnRate);
-        maxBoundariesPerSession = Math.max(maxBoundariesPerSession, s.boundaryCount());
+        s.activity().rateWindowCounts().forEach(this::learnRate);
+        maxBoundariesPerSession = Math.max(maxBoundariesPerSession, s.activity().boundaryCount());
         lastLearnedAt = now;
         if (!active && learnedEvents >= policy.minEvents() && days.size() >= policy.minDays()) {
             active = true;

@@ -4,19 +4,25 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Decayed frequencies of the values of one grain (tools, targets, ...) for one agent, and the
- * decayed count of first sightings: the agent's own rate of new values. The probability of a
- * value is estimated Good-Turing style: unseen values together get the rate of new values,
- * seen values share the rest in proportion to their counts.
+ * Decayed frequencies of the values of one grain (tools, targets, ...) for one agent. The
+ * probability of a value is estimated Good-Turing style: unseen values together get the share
+ * of the values seen about once (singletons: decayed count below {@value #SINGLETON_BELOW}),
+ * which is the agent's own current rate of new values; seen values share the rest in proportion
+ * to their counts. Counting distinct values ever seen instead would keep the unseen mass high
+ * forever for an agent with a broad but stable vocabulary.
  *
  * All counts decay together, so probabilities need no decay at read time; decay is applied
  * when the grain learns, which is when recent sessions must start to outweigh old ones.
  */
 public final class Grain {
+    /** A value whose decayed count is below this was, in effect, seen once. */
+    static final double SINGLETON_BELOW = 1.5;
+
     /** Decayed count per value, and when each was last seen (for least-recently-seen eviction). */
     Map<String, double[]> values = new HashMap<>();
     double total;
-    double novel;
+    /** Values seen about once, recounted whenever the grain learns (decay changes it). */
+    int singletons;
     long decayedTo;
 
     /** One grain value's estimate; probability and surprisal are what the detectors compare. */
@@ -27,7 +33,7 @@ public final class Grain {
     }
 
     public Estimate estimate(String value) {
-        double unseenMass = (novel + 1) / (total + 2);
+        double unseenMass = (singletons + 1) / (total + 2);
         double unseenBits = bits(unseenMass);
         double[] entry = value == null ? null : values.get(value);
         if (entry == null) {
@@ -48,7 +54,6 @@ public final class Grain {
         decayTo(now, halfLifeMs);
         double[] entry = values.get(value);
         if (entry == null) {
-            novel += 1;
             values.put(value, new double[] {count, now});
             evictIfOver(maxValues);
         } else {
@@ -58,6 +63,11 @@ public final class Grain {
         total += count;
     }
 
+    /** Recounts the singletons after a session's values were learned (decay and eviction change them). */
+    void recountSingletons() {
+        singletons = (int) values.values().stream().filter(e -> e[0] < SINGLETON_BELOW).count();
+    }
+
     private void decayTo(long now, long halfLifeMs) {
         if (now <= decayedTo) {
             return;
@@ -65,7 +75,6 @@ public final class Grain {
         if (decayedTo > 0) {
             double f = Math.pow(0.5, (now - decayedTo) / (double) halfLifeMs);
             total *= f;
-            novel *= f;
             values.values().forEach(e -> e[0] *= f);
         }
         decayedTo = now;

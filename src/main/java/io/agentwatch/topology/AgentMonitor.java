@@ -1,35 +1,31 @@
 package io.agentwatch.topology;
 
-import io.agentwatch.avro.Action;
 import io.agentwatch.avro.Finding;
-import io.agentwatch.avro.Outcome;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
-import io.agentwatch.model.Call;
-import io.agentwatch.detect.ChainDetector;
-import io.agentwatch.detect.CredentialDetector;
+import io.agentwatch.detect.CallContext;
 import io.agentwatch.detect.DelegationDetector;
 import io.agentwatch.detect.Detection;
 import io.agentwatch.detect.DetectionSettings;
-import io.agentwatch.detect.RateDetector;
-import io.agentwatch.detect.ScopeDriftDetector;
+import io.agentwatch.detect.Detectors;
 import io.agentwatch.detect.TokenDirectory;
-import io.agentwatch.respond.ResponsePolicy;
-import io.agentwatch.respond.Responses;
-import io.agentwatch.respond.Suppressions;
+import io.agentwatch.model.Call;
+import io.agentwatch.respond.Responder;
+import io.agentwatch.respond.Response;
+import io.agentwatch.respond.TokenLookup;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.BaselinePolicy;
+import io.agentwatch.state.SessionActivity;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,11 +42,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The per-agent processor. It sees an agent's tool calls, token issuances and revocations in
- * stream-time order, owns the tokens, sessions and baselines stores, asks each detector for
- * its verdict on the call, lets the response policy decide, and publishes findings and revoke
- * commands while the triggering call is being processed. A stream-time sweep closes idle
- * sessions (learning the clean ones), purges ended tokens, and reports revocations the broker
- * did not confirm.
+ * stream-time order and owns the tokens, sessions and baselines stores. For each event it only
+ * loads, stores and forwards: the detectors judge, the responder decides, and this class writes
+ * what they return while the triggering call is being processed. A stream-time sweep closes
+ * sessions that ended (learning the clean ones), purges ended tokens, and reports revocations
+ * the broker did not confirm.
  */
 public final class AgentMonitor extends ContextualProcessor<String, SpecificRecord, Object, Object> {
     /** Deserialized baselines kept in memory; this task is their only writer, so the cache stays exact. */
@@ -60,15 +56,12 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private final MonitorServices services;
     private final DetectionSettings settings;
     private final BaselinePolicy baselinePolicy;
-    private final ResponsePolicy policy;
-    private final long idleTimeoutMs;
+    private final Responder responder;
+    private final long sessionEndAfterMs;
     private final long retentionMs;
     private final Duration punctuateInterval;
-    private final CredentialDetector credential;
+    private final Detectors detectors = new Detectors();
     private final DelegationDetector delegation = new DelegationDetector();
-    private final ScopeDriftDetector drift;
-    private final ChainDetector chain;
-    private final RateDetector rate;
 
     private KeyValueStore<String, TokenState> tokens;
     private KeyValueStore<String, SessionState> sessions;
@@ -79,19 +72,21 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     /** Deserialized open sessions; writes still go to the store on every call, reads skip decoding. */
     private final Map<String, SessionState> sessionCache = lruCache(SESSION_CACHE_SIZE);
 
+    /**
+     * @param sessionEndAfter how long after its own last call a session has ended: the idle
+     *                        timeout plus the clock skew tolerated on input, so that one agent's
+     *                        clock running ahead (which moves the partition's stream time) cannot
+     *                        end another agent's session and erase its chain
+     */
     public AgentMonitor(MonitorServices services, DetectionSettings settings, BaselinePolicy baselinePolicy,
-                        ResponsePolicy policy, Duration idleTimeout, Duration retention, Duration punctuateInterval) {
+                        Responder responder, Duration sessionEndAfter, Duration retention, Duration punctuateInterval) {
         this.services = services;
         this.settings = settings;
         this.baselinePolicy = baselinePolicy;
-        this.policy = policy;
-        this.idleTimeoutMs = idleTimeout.toMillis();
+        this.responder = responder;
+        this.sessionEndAfterMs = sessionEndAfter.toMillis();
         this.retentionMs = retention.toMillis();
         this.punctuateInterval = punctuateInterval;
-        this.credential = new CredentialDetector(settings);
-        this.drift = new ScopeDriftDetector(settings);
-        this.chain = new ChainDetector(settings);
-        this.rate = new RateDetector(settings);
     }
 
     private static <V> Map<String, V> lruCache(int capacity) {
@@ -114,13 +109,9 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         sessions = context.getStateStore(Names.SESSIONS_STORE);
         baselines = context.getStateStore(Names.BASELINES_STORE);
         KeyValueStore<String, TokenIssued> tokenIndex = context.getStateStore(Names.TOKEN_INDEX_STORE);
-        directory = tokenId -> lookupIndex(tokenIndex, tokenId);
+        directory = tokenId -> Optional.ofNullable(tokenIndex.get(tokenId)).map(TokenState::of);
         this.index.rebuild(sessions, tokens, baselines);
         context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, this::sweep);
-    }
-
-    private static Optional<TokenState> lookupIndex(KeyValueStore<String, TokenIssued> store, String tokenId) {
-        return Optional.ofNullable(store.get(tokenId)).map(TokenState::of);
     }
 
     @Override
@@ -153,15 +144,12 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         TokenState token = call.tokenId() == null ? null : tokens.get(Names.key(call.agentId(), call.tokenId()));
         Baseline baseline = baseline(call.agentId());
-
-        List<Detection> detections = new ArrayList<>(credential.inspect(call, token, directory, session));
-        if (call.outcome() != Outcome.DENIED) {
-            detections.addAll(drift.inspect(call, session, baseline));
-            detections.addAll(chain.inspect(call, session, baseline, token));
-            rate.inspect(call, session, baseline).ifPresent(detections::add);
-        }
-        session.record(call, settings.rateWindowMs());
-        respondAt(detections, call, session, baseline, call.eventId(), true, call.time());
+        CallContext ctx = new CallContext(call, token, directory, session, baseline, settings);
+        List<Detection> detections = detectors.inspect(ctx);
+        SessionActivity.Novelties novelties = ctx.novelties();
+        respond(detections, new Responder.Input(session, call, call.eventId(), call.time(),
+                services.clock().millis(), baseline.state(), true), call.eventId());
+        session.record(call, novelties, settings.rateWindowMs(), settings.deniedWindowMs());
         putSession(sessionKey, session);
     }
 
@@ -174,59 +162,39 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         putToken(key, state);
         forwardIndex(t.getTokenId(), t, state.issuedAt());
-        SessionState session = state.sessionId() == null ? null
-                : session(Names.key(t.getAgentId(), state.sessionId()));
+        String sessionKey = state.sessionId() == null ? null : Names.key(t.getAgentId(), state.sessionId());
+        SessionState session = sessionKey == null ? null : session(sessionKey);
         if (session != null) {
             // A token issued for an open session (a refresh) keeps it open: otherwise the session
             // closes when its first token expires and forgets what it read before the refresh.
             session.useToken(state.tokenId());
-            putSession(Names.key(t.getAgentId(), state.sessionId()), session);
+            putSession(sessionKey, session);
         }
         Optional<Detection> d = delegation.inspect(state, directory, state.issuedAt());
-        if (d.isPresent()) {
-            Finding f = respondToToken(d.get(), state, session);
-            if (f != null && ResponsePolicy.isRevoke(f.getAction()) && !policy.settings().dryRun()) {
-                revokeDelegator(state, f);
-            }
+        if (d.isEmpty()) {
+            return;
         }
-    }
-
-    private Finding respondToToken(Detection d, TokenState token, SessionState session) {
         SessionState s = session != null ? session
-                : new SessionState(token.agentId(), token.sessionId() == null ? token.tokenId() : token.sessionId(),
-                token.issuedAt());
-        Finding f = respondAt(List.of(d), null, s, baseline(token.agentId()), token.tokenId(), true,
-                token.issuedAt());
+                : new SessionState(state.agentId(), state.sessionId() == null ? state.tokenId() : state.sessionId(),
+                state.issuedAt());
+        respond(List.of(d.get()), new Responder.Input(s, null, state.tokenId(), state.issuedAt(),
+                services.clock().millis(), baseline(state.agentId()).state(), true), null);
         if (session != null) {
-            putSession(Names.key(token.agentId(), session.sessionId()), session);
+            putSession(sessionKey, session);
         }
-        return f;
     }
 
     /**
-     * A delegator that hands out broader rights than it holds was steered into it: its own
-     * token goes too. The delegator's session lives in another task, so this command cannot be
-     * de-duplicated against that task's state; it is emitted once, when the escalated token is
-     * issued, and its id (agent, TOKEN, token) lets the broker drop a repeat.
+     * A revocation counts only for the agent that owns the token: one keyed by another agent
+     * (forged or misrouted telemetry) must not delete the owner's token from the index. It is
+     * still remembered for the agent it was keyed by, so that agent's later call with that token
+     * id is flagged.
      */
-    private void revokeDelegator(TokenState escalated, Finding finding) {
-        TokenState.Delegator delegator = escalated.actorChain().get(0);
-        Optional<TokenState> parent = directory.lookup(delegator.tokenId());
-        if (parent.isEmpty() || parent.get().agentId().equals(escalated.agentId())) {
-            return;
-        }
-        TokenState t = parent.get();
-        RevokeCommand c = Responses.command(t.agentId(), RevokeScope.TOKEN, t.tokenId(), List.of(t.tokenId()),
-                t.sessionId(), finding, null, escalated.issuedAt(), Math.max(t.expiresAt(), escalated.issuedAt()),
-                policy.settings().signingKey());
-        forward(c, Names.REVOKE_COMMANDS_SINK, t.agentId(), escalated.issuedAt(), null);
-        services.observer().revokeCommand(c, services.clock().millis());
-    }
-
     private void onTokenRevoked(TokenRevoked r) {
         String key = Names.key(r.getAgentId(), r.getTokenId());
         long at = r.getRevokedAt().toEpochMilli();
         TokenState state = tokens.get(key);
+        boolean owned = state != null;
         if (state == null) {
             // Revoked before (or without) an issuance we saw: remember it, so a later call with it is flagged.
             state = TokenState.of(TokenIssued.newBuilder().setTokenId(r.getTokenId()).setAgentId(r.getAgentId())
@@ -234,71 +202,61 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         state.revoke(at, r.getReason());
         putToken(key, state);
-        forwardIndex(r.getTokenId(), null, at);
+        boolean someoneElses = !owned && directory.lookup(r.getTokenId())
+                .map(t -> !t.agentId().equals(r.getAgentId())).orElse(false);
+        if (!someoneElses) {
+            forwardIndex(r.getTokenId(), null, at);
+        }
     }
 
     private void forwardIndex(String tokenId, TokenIssued value, long time) {
         context().forward(new Record<Object, Object>(tokenId, value, time), Names.TOKEN_INDEX_SINK);
     }
 
-    /**
-     * Suppression, risk, action and finding for each detection of one event, then at most one
-     * revoke command for the widest revoke decided (when no earlier command of the session
-     * covers it), all before the next record is processed. One event is one incident: a call
-     * that both breaks its token's boundaries (revoke the token) and completes an exfiltration
-     * chain (revoke the session) yields one command, the session's, not two.
-     */
-    private Finding respondAt(List<Detection> detections, Call call, SessionState session, Baseline baseline,
-                              String trigger, boolean mayRevoke, long eventTime) {
-        String agentId = session.agentId();
-        List<Finding> findings = new ArrayList<>();
-        Action widest = null;
-        Detection revokeDetection = null;
-        Finding revokeFinding = null;
-        for (Detection d : detections) {
-            Suppressions.Rule suppressed = services.suppressions().match(agentId, call == null ? null : call.tool(),
-                    call == null ? null : call.boundary(), d.rule());
-            if (suppressed != null) {
-                services.observer().suppressed(d.rule());
-                continue;
-            }
-            session.addRisk(d.score(), d.severity());
-            Action action = policy.decide(d, call, session.risk());
-            List<String> notes = new ArrayList<>();
-            if (!mayRevoke && ResponsePolicy.isRevoke(action)) {
-                action = Action.ALERT;
-            }
-            if (policy.settings().dryRun() && ResponsePolicy.isRevoke(action)) {
-                notes.add("dry run: no revoke command published");
-            }
-            Finding finding = Responses.finding(d, agentId, session.sessionId(), trigger, action, session.risk(),
-                    baseline.state(), eventTime, services.clock().millis(), notes);
-            findings.add(finding);
-            if (ResponsePolicy.isRevoke(action) && !policy.settings().dryRun()
-                    && (widest == null || action.ordinal() > widest.ordinal())) {
-                widest = action;
-                revokeDetection = d;
-                revokeFinding = finding;
+    /** Runs the responder on one event's detections and writes what it decided. */
+    private void respond(List<Detection> detections, Responder.Input in, String inputEventId) {
+        if (detections.isEmpty()) {
+            return;
+        }
+        SessionState session = in.session();
+        Response r = responder.respond(detections, in, lookup(session.agentId()));
+        session.response().apply(r.memory());
+        for (TokenState t : r.ordered()) {
+            t.revocationOrdered(r.command().getCommandId(), in.eventTime());
+            putToken(Names.key(session.agentId(), t.tokenId()), t);
+        }
+        r.suppressed().forEach(services.observer()::suppressed);
+        if (r.deduplicated()) {
+            services.observer().revokeDeduplicated();
+        }
+        for (SpecificRecord out : r.records()) {
+            if (out instanceof Finding f) {
+                forward(f, Names.FINDINGS_SINK, f.getAgentId(), in.eventTime(), inputEventId);
+                services.observer().finding(f);
+            } else if (out instanceof RevokeCommand c) {
+                forward(c, Names.REVOKE_COMMANDS_SINK, c.getAgentId(), in.eventTime(), inputEventId);
+                services.observer().revokeCommand(c, services.clock().millis());
             }
         }
-        RevokeCommand command = null;
-        if (widest != null) {
-            command = command(ResponsePolicy.scopeOf(widest), revokeDetection, session, revokeFinding,
-                    call == null ? null : call.eventId(), eventTime);
-            if (command == null) {
-                services.observer().revokeDeduplicated();
+    }
+
+    private TokenLookup lookup(String agentId) {
+        return new TokenLookup() {
+            @Override
+            public TokenState own(String tokenId) {
+                return tokens.get(Names.key(agentId, tokenId));
             }
-        }
-        String inputEventId = call == null ? null : call.eventId();
-        for (Finding finding : findings) {
-            forward(finding, Names.FINDINGS_SINK, agentId, eventTime, inputEventId);
-            services.observer().finding(finding);
-            if (command != null && finding == revokeFinding) {
-                forward(command, Names.REVOKE_COMMANDS_SINK, agentId, eventTime, inputEventId);
-                services.observer().revokeCommand(command, services.clock().millis());
+
+            @Override
+            public List<TokenState> live(SessionState session, long time) {
+                return liveTokens(agentId, session, time);
             }
-        }
-        return revokeFinding;
+
+            @Override
+            public Optional<TokenState> indexed(String tokenId) {
+                return directory.lookup(tokenId);
+            }
+        };
     }
 
     private void forward(SpecificRecord value, String sink, String agentId, long time, String inputEventId) {
@@ -309,57 +267,9 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         context().forward(new Record<Object, Object>(agentId, value, time, headers), sink);
     }
 
-    /**
-     * The revoke command for this incident, or null when an earlier command already covers it
-     * (the same or a wider scope in this session, or every token already ordered revoked).
-     * A TOKEN revoke with no token of this agent to name widens to the session.
-     */
-    private RevokeCommand command(RevokeScope scope, Detection d, SessionState session, Finding finding,
-                                  String triggerEventId, long eventTime) {
-        String agentId = session.agentId();
-        List<TokenState> covered = new ArrayList<>();
-        if (scope == RevokeScope.TOKEN) {
-            for (String id : d.tokenIds()) {
-                TokenState t = tokens.get(Names.key(agentId, id));
-                if (t != null) {
-                    covered.add(t);
-                }
-            }
-            if (covered.isEmpty()) {
-                scope = RevokeScope.SESSION;
-            } else if (covered.stream().allMatch(t -> t.commandId() != null) || session.revokeLevel() >= 2) {
-                return null;
-            }
-        }
-        int level = scope.ordinal() + 1;
-        if (scope != RevokeScope.TOKEN) {
-            if (session.revokeLevel() >= level) {
-                return null;
-            }
-            covered = liveTokens(agentId, scope == RevokeScope.SESSION ? session : null, eventTime);
-        }
-        List<String> ids = covered.stream().map(TokenState::tokenId).toList();
-        String incident = switch (scope) {
-            case TOKEN -> String.join(",", new java.util.TreeSet<>(ids));
-            case SESSION, AGENT -> session.sessionId();
-        };
-        long expires = covered.stream().mapToLong(TokenState::expiresAt).max()
-                .orElse(eventTime + policy.settings().commandTtlMs());
-        RevokeCommand c = Responses.command(agentId, scope, incident, ids, session.sessionId(), finding,
-                triggerEventId, eventTime, Math.max(expires, eventTime), policy.settings().signingKey());
-        if (scope != RevokeScope.TOKEN) {
-            session.revokeLevel(level);
-        }
-        for (TokenState t : covered) {
-            t.revocationOrdered(c.getCommandId(), eventTime);
-            putToken(Names.key(agentId, t.tokenId()), t);
-        }
-        return c;
-    }
-
     /** Tokens of the agent (of one session when given) that are still usable at {@code time}. */
     private List<TokenState> liveTokens(String agentId, SessionState session, long time) {
-        Set<String> sessionTokens = session == null ? Set.of() : new LinkedHashSet<>(session.tokens());
+        Set<String> sessionTokens = session == null ? Set.of() : session.activity().tokens();
         List<TokenState> out = new ArrayList<>();
         try (KeyValueIterator<String, TokenState> it = tokens.prefixScan(Names.agentPrefix(agentId),
                 new StringSerializer())) {
@@ -423,12 +333,13 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         services.observer().punctuated(System.nanoTime() - start);
     }
 
+    /** Sessions that ended teach their agent's baseline what they can (see {@link Baseline#sessionEnded}). */
     private void closeSessions(long now) {
-        for (String key : index.endedSessions(now, idleTimeoutMs)) {
+        for (String key : index.endedSessions(now, sessionEndAfterMs)) {
             SessionState s = session(key);
-            if (s != null && s.isLearnable()) {
+            if (s != null) {
                 Baseline b = baseline(s.agentId());
-                b.learn(s, now, baselinePolicy);
+                b.sessionEnded(s, now, baselinePolicy);
                 storeBaseline(s.agentId(), b);
             }
             sessions.delete(key);
@@ -468,13 +379,16 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                 .summary("the credential broker has not confirmed revoking token " + t.tokenId() + " of "
                         + t.agentId() + " " + Duration.ofMillis(now - t.commandAt()).toSeconds()
                         + " s after command " + t.commandId() + "; later calls with it are flagged")
-                .revoke(RevokeScope.TOKEN).token(t.tokenId()).note("command " + t.commandId()).build();
+                .revoke(RevokeScope.TOKEN).token(t.tokenId()).key("revoke.unconfirmed:" + t.tokenId())
+                .note("command " + t.commandId()).build();
         String sessionId = t.sessionId() == null ? t.tokenId() : t.sessionId();
-        SessionState stored = session(Names.key(t.agentId(), sessionId));
+        String sessionKey = Names.key(t.agentId(), sessionId);
+        SessionState stored = session(sessionKey);
         SessionState s = stored != null ? stored : new SessionState(t.agentId(), sessionId, now);
-        respondAt(List.of(d), null, s, baseline(t.agentId()), t.commandId(), false, now);
+        respond(List.of(d), new Responder.Input(s, null, t.commandId(), now, services.clock().millis(),
+                baseline(t.agentId()).state(), false), null);
         if (stored != null) {
-            putSession(Names.key(t.agentId(), sessionId), stored);
+            putSession(sessionKey, stored);
         }
     }
 

@@ -7,6 +7,7 @@ import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.detect.DetectionSettings;
+import io.agentwatch.respond.Responder;
 import io.agentwatch.respond.ResponsePolicy;
 import io.agentwatch.respond.ResponseSettings;
 import io.agentwatch.state.BaselinePolicy;
@@ -92,13 +93,15 @@ public final class AgentwatchTopology {
         BaselinePolicy learning = new BaselinePolicy(config.getInt(AgentwatchConfig.BASELINE_MIN_EVENTS),
                 config.getInt(AgentwatchConfig.BASELINE_MIN_DAYS),
                 config.duration(AgentwatchConfig.BASELINE_HALF_LIFE).toMillis(),
-                config.getInt(AgentwatchConfig.BASELINE_MAX_VALUES));
-        ResponsePolicy policy = new ResponsePolicy(ResponseSettings.from(config));
+                config.getInt(AgentwatchConfig.BASELINE_MAX_VALUES),
+                config.getInt(AgentwatchConfig.DESTINATION_QUARANTINE_SESSIONS));
+        Responder responder = new Responder(new ResponsePolicy(ResponseSettings.from(config)), services.suppressions());
+        Duration sessionEndAfter = config.duration(AgentwatchConfig.SESSION_IDLE_TIMEOUT)
+                .plus(config.duration(AgentwatchConfig.MAX_FUTURE_SKEW));
         t.addProcessor(Names.AGENT_MONITOR, new ProcessorSupplier<String, SpecificRecord, Object, Object>() {
             @Override
             public AgentMonitor get() {
-                return new AgentMonitor(services, detection, learning, policy,
-                        config.duration(AgentwatchConfig.SESSION_IDLE_TIMEOUT),
+                return new AgentMonitor(services, detection, learning, responder, sessionEndAfter,
                         config.duration(AgentwatchConfig.STATE_RETENTION),
                         config.duration(AgentwatchConfig.PUNCTUATE_INTERVAL));
             }

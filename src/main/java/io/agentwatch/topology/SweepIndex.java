@@ -49,7 +49,7 @@ final class SweepIndex {
     }
 
     void session(String key, SessionState s) {
-        sessions.put(key, new OpenSession(s.agentId(), s.lastSeen(), Set.copyOf(s.tokens())));
+        sessions.put(key, new OpenSession(s.agentId(), s.activity().lastSeen(), Set.copyOf(s.activity().tokens())));
     }
 
     void sessionClosed(String key) {
@@ -73,11 +73,14 @@ final class SweepIndex {
         }
     }
 
-    /** Sessions idle past the timeout, or whose every token has ended with no call after. */
-    List<String> endedSessions(long now, long idleTimeoutMs) {
+    /**
+     * Sessions whose own last call is at least {@code endAfterMs} old, or whose every token has
+     * ended with no call after.
+     */
+    List<String> endedSessions(long now, long endAfterMs) {
         List<String> out = new ArrayList<>();
         sessions.forEach((key, s) -> {
-            if (now - s.lastSeen() >= idleTimeoutMs || allTokensEndedBefore(s, now)) {
+            if (now - s.lastSeen() >= endAfterMs || allTokensEndedBefore(s, now)) {
                 out.add(key);
             }
         });

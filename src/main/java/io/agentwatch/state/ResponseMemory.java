@@ -1,0 +1,90 @@
+package io.agentwatch.state;
+
+import io.agentwatch.avro.RevokeScope;
+import io.agentwatch.avro.Severity;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the response step remembers about a session: the findings already raised (so one
+ * incident is reported once), the accumulated risk and drift, the highest severity, the widest
+ * revocation ordered, and the destinations that revoking findings named (they must never be
+ * learned as normal). Written only through {@link #apply}, with what the responder decided.
+ */
+public final class ResponseMemory {
+    static final int MAX_RAISED = 128;
+    static final int MAX_IMPLICATED = 32;
+
+    /** What one response adds to the memory. */
+    public record Update(List<String> raised, int risk, Severity maxSeverity, double drift, int driftEvents,
+                         RevokeScope revoked, List<String> implicated) {
+    }
+
+    int risk;
+    double driftScore;
+    int driftEvents;
+    Severity maxSeverity;
+    LinkedHashSet<String> raised = new LinkedHashSet<>();
+    RevokeScope revoked;
+    LinkedHashSet<String> implicated = new LinkedHashSet<>();
+
+    public void apply(Update u) {
+        for (String key : u.raised()) {
+            raised.add(key);
+            if (raised.size() > MAX_RAISED) {
+                raised.remove(raised.iterator().next());
+            }
+        }
+        risk = Math.min(1000, risk + u.risk());
+        driftScore += u.drift();
+        driftEvents += u.driftEvents();
+        if (u.maxSeverity() != null && (maxSeverity == null || u.maxSeverity().ordinal() > maxSeverity.ordinal())) {
+            maxSeverity = u.maxSeverity();
+        }
+        if (u.revoked() != null && (revoked == null || u.revoked().ordinal() > revoked.ordinal())) {
+            revoked = u.revoked();
+        }
+        for (String d : u.implicated()) {
+            if (implicated.size() < MAX_IMPLICATED) {
+                implicated.add(d);
+            }
+        }
+    }
+
+    /** True when a finding with this de-duplication key was already raised in the session. */
+    public boolean raised(String key) {
+        return raised.contains(key);
+    }
+
+    public int risk() {
+        return risk;
+    }
+
+    public double driftScore() {
+        return driftScore;
+    }
+
+    public int driftEvents() {
+        return driftEvents;
+    }
+
+    public Severity maxSeverity() {
+        return maxSeverity;
+    }
+
+    /** The widest revocation ordered for this session so far, or null. */
+    public RevokeScope revoked() {
+        return revoked;
+    }
+
+    public Set<String> implicated() {
+        return Collections.unmodifiableSet(implicated);
+    }
+
+    /** A session with a HIGH or CRITICAL finding teaches the baseline nothing. */
+    public boolean isLearnable() {
+        return maxSeverity == null || maxSeverity.ordinal() < Severity.HIGH.ordinal();
+    }
+}
