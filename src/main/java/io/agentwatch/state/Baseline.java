@@ -93,7 +93,6 @@ public final class Baseline {
         s.learning().values().forEach((grainName, counts) -> {
             Grain g = grain(grainName);
             counts.forEach((value, n) -> g.learn(value, n, now, policy.halfLifeMs(), policy.maxValues()));
-            g.recountSingletons();
         });
         destinations.learnSession(s.learning().destinations(), now, policy);
         learnedEvents += s.activity().events();

@@ -21,7 +21,7 @@ public final class Grain {
     /** Decayed count per value, and when each was last seen (for least-recently-seen eviction). */
     Map<String, double[]> values = new HashMap<>();
     double total;
-    /** Values seen about once, recounted whenever the grain learns (decay changes it). */
+    /** Values seen about once: kept up to date by learning, recounted when decay moves counts below the mark. */
     int singletons;
     long decayedTo;
 
@@ -55,17 +55,15 @@ public final class Grain {
         double[] entry = values.get(value);
         if (entry == null) {
             values.put(value, new double[] {count, now});
+            singletons += count < SINGLETON_BELOW ? 1 : 0;
             evictIfOver(maxValues);
         } else {
+            boolean wasSingleton = entry[0] < SINGLETON_BELOW;
             entry[0] += count;
             entry[1] = now;
+            singletons -= wasSingleton && entry[0] >= SINGLETON_BELOW ? 1 : 0;
         }
         total += count;
-    }
-
-    /** Recounts the singletons after a session's values were learned (decay and eviction change them). */
-    void recountSingletons() {
-        singletons = (int) values.values().stream().filter(e -> e[0] < SINGLETON_BELOW).count();
     }
 
     private void decayTo(long now, long halfLifeMs) {
@@ -76,6 +74,7 @@ public final class Grain {
             double f = Math.pow(0.5, (now - decayedTo) / (double) halfLifeMs);
             total *= f;
             values.values().forEach(e -> e[0] *= f);
+            singletons = (int) values.values().stream().filter(e -> e[0] < SINGLETON_BELOW).count();
         }
         decayedTo = now;
     }
@@ -90,7 +89,9 @@ public final class Grain {
                     oldest = e.getKey();
                 }
             }
-            total -= values.remove(oldest)[0];
+            double removed = values.remove(oldest)[0];
+            total -= removed;
+            singletons -= removed < SINGLETON_BELOW ? 1 : 0;
         }
     }
 

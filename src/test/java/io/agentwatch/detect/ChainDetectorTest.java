@@ -1,6 +1,5 @@
 package io.agentwatch.detect;
 
-import io.agentwatch.model.Call;
 import static io.agentwatch.testing.Events.MAILER;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,45 +8,30 @@ import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.avro.ToolCall;
-import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.state.Baseline;
-import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
 import io.agentwatch.testing.Baselines;
 import io.agentwatch.testing.BenignHistory;
+import io.agentwatch.testing.DetectorRun;
 import io.agentwatch.testing.Events;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChainDetectorTest {
     private static final long T0 = BenignHistory.end().toEpochMilli();
 
-    private final DetectionSettings settings = DetectionSettings.from(new AgentwatchConfig(Map.of()));
-    private final ChainDetector detector = new ChainDetector(settings);
     private final Baseline active = Baselines.afterBenignHistory(MAILER);
-    private final SessionState session = new SessionState(MAILER, "s", T0);
-    private long time = T0;
-    private int n;
+    private final DetectorRun run = new DetectorRun(new ChainDetector(), MAILER, T0);
 
     private static TokenState token(List<String> boundaries) {
         return TokenState.of(Events.mailerToken("t", "s").setBoundaries(boundaries)
                 .setIssuedAt(Instant.ofEpochMilli(T0)).setExpiresAt(Instant.ofEpochMilli(T0 + 3_600_000)).build());
     }
 
-    /** Judges the calls in order, one minute apart, recording each into the session as the agent monitor does. */
-    @SafeVarargs
     private List<Detection> judge(Baseline baseline, TokenState token, ToolCall.Builder... calls) {
-        List<Detection> out = new ArrayList<>();
-        for (ToolCall.Builder b : calls) {
-            Call c = Baselines.call(b, time, b.hasEventId() ? b.getEventId() : "e" + ++n);
-            time += 60_000L;
-            out.addAll(detector.inspect(c, session, baseline, token));
-            session.record(c, settings.rateWindowMs());
-        }
-        return out;
+        return run.judge(baseline, token, calls);
     }
 
     private static ToolCall.Builder paste(String eventId) {
@@ -180,13 +164,31 @@ class ChainDetectorTest {
     }
 
     @Test
-    void shouldRaiseEachDestinationAndRecipientOncePerSession() {
+    void shouldRaiseEachDestinationBoundaryOncePerSession() {
         // when
         List<Detection> found = judge(active, token(null), Events.crmLookup("s", "t"), paste("e-1"), paste("e-2"),
                 Events.sendTo("s", "t", "http_post", "https://paste.example/other", "paste.example").setEventId("e-3"));
 
-        // then
-        assertThat(found).extracting(d -> d.eventIds().get(d.eventIds().size() - 1)).containsExactly("e-1", "e-3");
+        // then: new recipients inside the boundary are the destination detector's
+        assertThat(found).extracting(d -> d.eventIds().get(d.eventIds().size() - 1)).containsExactly("e-1");
+    }
+
+    @Test
+    void shouldJudgeAKnownBoundaryByItsPartiesWhenTheyAreKnown() {
+        // given a baseline whose agent posts to paste.example (web hooks) in three clean sessions
+        Baseline b = Baselines.afterBenignHistory(MAILER);
+        for (int i = 0; i < 3; i++) {
+            io.agentwatch.state.SessionState s = new io.agentwatch.state.SessionState(MAILER, "p" + i, T0 - 86_400_000L);
+            s.record(Baselines.call(paste("p-" + i), T0 - 86_400_000L + i, "p-" + i),
+                    io.agentwatch.state.SessionActivity.Novelties.NONE, Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS);
+            b.sessionEnded(s, T0 - 86_000_000L, Baselines.DEFAULT_POLICY);
+        }
+
+        // when it reads the CRM and posts there again
+        List<Detection> found = judge(b, token(null), Events.crmLookup("s", "t"), paste("e-send"));
+
+        // then the boundary paste.example is known as a destination: no chain finding (a new flow at most)
+        assertThat(found).noneMatch(d -> d.atLeast(Severity.MEDIUM));
     }
 
     @Test
@@ -215,7 +217,7 @@ class ChainDetectorTest {
         for (String zone : List.of("corp", "zone-a", "zone-b", "zone-c", "zone-d", "zone-e")) {
             // when one boundary every 4 minutes (window 10 minutes)
             found.addAll(judge(active, token(null), Events.call(MAILER, "s", "t", "list_" + zone, "x", zone, null)));
-            time += 3 * 60_000L;
+            run.at(run.time() + 3 * 60_000L);
         }
 
         // then

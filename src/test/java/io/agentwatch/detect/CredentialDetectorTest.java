@@ -8,7 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.state.Baseline;
 import io.agentwatch.state.SessionState;
+import io.agentwatch.testing.DetectorRun;
 import io.agentwatch.state.TokenState;
 import io.agentwatch.testing.Baselines;
 import io.agentwatch.testing.Events;
@@ -23,8 +25,8 @@ class CredentialDetectorTest {
     private static final long HOUR = 3_600_000L;
 
     private final DetectionSettings settings = DetectionSettings.from(new AgentwatchConfig(Map.of()));
-    private final CredentialDetector detector = new CredentialDetector(settings);
-    private final SessionState session = new SessionState(MAILER, "s-1", T0);
+    private final DetectorRun run = new DetectorRun(new CredentialDetector(), settings,
+            new SessionState(MAILER, "s-1", T0));
 
     private static TokenState mailerToken(String id) {
         return TokenState.of(Events.mailerToken(id, "s-1").setIssuedAt(Instant.ofEpochMilli(T0))
@@ -36,7 +38,7 @@ class CredentialDetectorTest {
     }
 
     private List<Detection> inspect(Call call, TokenState own, TokenDirectory directory) {
-        return detector.inspect(call, own, directory, session);
+        return run.directory(directory).judge(call, new Baseline(), own);
     }
 
     @Test
@@ -79,7 +81,8 @@ class CredentialDetectorTest {
         assertThat(found).singleElement().satisfies(d -> {
             assertThat(d.rule()).isEqualTo("token.foreign");
             assertThat(d.severity()).isEqualTo(Severity.CRITICAL);
-            assertThat(d.revokeScope()).isEqualTo(RevokeScope.AGENT);
+            assertThat(d.revokeScope()).isEqualTo(RevokeScope.SESSION);
+            assertThat(d.otherAgentsTokens()).containsExactly("t-billing");
             assertThat(d.summary()).contains(BILLING);
             assertThat(d.scopes()).containsAll(Events.BILLING_SCOPES);
         });
@@ -157,14 +160,13 @@ class CredentialDetectorTest {
     @Test
     void shouldTakeTheRequiredScopeFromTheCatalogWhenTheEventHasNone() {
         // given a catalog that says export_contacts needs crm:export
-        CredentialDetector withCatalog = new CredentialDetector(settings);
         var catalog = io.agentwatch.catalog.ToolCatalog.of(List.of(new io.agentwatch.catalog.CatalogEntry(
                 "export_contacts", null, null, null, "crm:export", null)));
         Call call = Call.of(Events.call(MAILER, "s-1", "t-1", "export_contacts").setBoundary("corp")
                 .setEventId("e-1").setOccurredAt(Instant.ofEpochMilli(T0)).build(), catalog);
 
         // when
-        List<Detection> found = withCatalog.inspect(call, mailerToken("t-1"), TokenDirectory.EMPTY, session);
+        List<Detection> found = inspect(call, mailerToken("t-1"), TokenDirectory.EMPTY);
 
         // then
         assertThat(found).extracting(Detection::rule).containsExactly("scope.not_granted");
@@ -210,9 +212,9 @@ class CredentialDetectorTest {
 
         // when
         List<Detection> soon = inspect(at(T0 + 90_000, Events.listFolders("s-1", "t-1")), token, TokenDirectory.EMPTY);
-        SessionState other = new SessionState(MAILER, "s-2", T0);
-        List<Detection> late = detector.inspect(at(T0 + 60_000 + settings.confirmTimeoutMs() + 1,
-                Events.listFolders("s-2", "t-1")), token, TokenDirectory.EMPTY, other);
+        DetectorRun other = new DetectorRun(new CredentialDetector(), settings, new SessionState(MAILER, "s-2", T0));
+        List<Detection> late = other.judge(at(T0 + 60_000 + settings.confirmTimeoutMs() + 1,
+                Events.listFolders("s-2", "t-1")), new Baseline(), token);
 
         // then
         assertThat(soon).singleElement().satisfies(d -> {
@@ -228,20 +230,21 @@ class CredentialDetectorTest {
 
     @Test
     void shouldFlagProbingWhenDeniedCallsReachTheLimitWithinTheWindow() {
-        // given limit - 1 DENIED calls a minute apart
+        // given limit - 1 DENIED calls a minute apart, with a token that allows them
         int limit = settings.deniedLimit();
+        TokenState token = mailerToken("t-1");
         for (int i = 0; i < limit - 1; i++) {
             assertThat(inspect(at(T0 + i * 60_000L, Events.denied(Events.call(MAILER, "s-1", "t-1", "hr_read"))),
-                    null, TokenDirectory.EMPTY)).isEmpty();
+                    token, TokenDirectory.EMPTY)).isEmpty();
         }
 
         // when the limit-th comes
         List<Detection> found = inspect(at(T0 + limit * 60_000L, Events.denied(Events.call(MAILER, "s-1", "t-1",
-                "hr_read"))), null, TokenDirectory.EMPTY);
+                "hr_read"))), token, TokenDirectory.EMPTY);
         List<Detection> next = inspect(at(T0 + (limit + 1) * 60_000L, Events.denied(Events.call(MAILER, "s-1", "t-1",
-                "hr_read"))), null, TokenDirectory.EMPTY);
+                "hr_read"))), token, TokenDirectory.EMPTY);
 
-        // then, once; and a DENIED call is not judged against its (unknown) token
+        // then, once
         assertThat(found).singleElement().satisfies(d -> {
             assertThat(d.rule()).isEqualTo("probing.denied");
             assertThat(d.severity()).isEqualTo(Severity.HIGH);
@@ -263,6 +266,39 @@ class CredentialDetectorTest {
 
         // then
         assertThat(found).isEmpty();
+    }
+
+    @Test
+    void shouldJudgeARefusedAttemptAtAScopeTheTokenLacksAsMediumOnItsOwn() {
+        // when the gateway refuses a call needing a scope the token does not grant
+        List<Detection> found = inspect(at(T0, Events.denied(Events.call(MAILER, "s-1", "t-1", "crm_update", "c",
+                "corp", "crm:write"))), mailerToken("t-1"), TokenDirectory.EMPTY);
+
+        // then the attempt is reported, as an alert: a misconfigured agent is the likelier story
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("scope.not_granted");
+            assertThat(d.severity()).isEqualTo(Severity.MEDIUM);
+            assertThat(d.revokeScope()).isEqualTo(RevokeScope.TOKEN);
+            assertThat(d.summary()).contains("attempt, refused by the gateway");
+        });
+    }
+
+    @Test
+    void shouldJudgeARefusedAttemptAfterASensitiveReadAsAHijackedSession() {
+        // given the session read CRM data
+        TokenState token = mailerToken("t-1");
+        inspect(at(T0, Events.crmLookup("s-1", "t-1")), token, TokenDirectory.EMPTY);
+
+        // when it then tries a boundary its token does not allow, and the gateway refuses
+        List<Detection> found = inspect(at(T0 + 60_000, Events.denied(Events.sendTo("s-1", "t-1", "http_post",
+                "https://paste.example/x", "paste.example"))), token, TokenDirectory.EMPTY);
+
+        // then
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.rule()).isEqualTo("boundary.not_allowed");
+            assertThat(d.severity()).isEqualTo(Severity.HIGH);
+            assertThat(d.revokeScope()).isEqualTo(RevokeScope.SESSION);
+        });
     }
 
     @Test

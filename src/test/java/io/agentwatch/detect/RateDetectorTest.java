@@ -10,27 +10,24 @@ import io.agentwatch.state.Baseline;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.testing.Baselines;
 import io.agentwatch.testing.BenignHistory;
+import io.agentwatch.testing.DetectorRun;
 import io.agentwatch.testing.Events;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RateDetectorTest {
     private static final long T0 = BenignHistory.end().toEpochMilli(); // on a 5-minute boundary
 
     private final DetectionSettings settings = DetectionSettings.from(new AgentwatchConfig(Map.of()));
-    private final RateDetector detector = new RateDetector(settings);
 
     /** Feeds {@code n} calls {@code gapMs} apart as the agent monitor does; returns what was detected. */
     private List<Detection> burst(Baseline baseline, SessionState session, int n, long gapMs) {
+        DetectorRun run = new DetectorRun(new RateDetector(), settings, session);
         List<Detection> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Call c = Baselines.call(Events.listFolders("s", "t"), T0 + i * gapMs, "e" + i);
-            Optional<Detection> d = detector.inspect(c, session, baseline);
-            d.ifPresent(out::add);
-            session.record(c, settings.rateWindowMs());
+            out.addAll(run.judge(Baselines.call(Events.listFolders("s", "t"), T0 + i * gapMs, "e" + i), baseline, null));
         }
         return out;
     }

@@ -15,8 +15,8 @@ import io.agentwatch.state.Baseline;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.testing.Baselines;
 import io.agentwatch.testing.BenignHistory;
+import io.agentwatch.testing.DetectorRun;
 import io.agentwatch.testing.Events;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,22 +26,12 @@ class ScopeDriftDetectorTest {
     private static final long T0 = BenignHistory.end().toEpochMilli();
 
     private final DetectionSettings settings = DetectionSettings.from(new AgentwatchConfig(Map.of()));
-    private final ScopeDriftDetector detector = new ScopeDriftDetector(settings);
     private final Baseline active = Baselines.afterBenignHistory(MAILER);
-    private final SessionState session = new SessionState(MAILER, "s", T0);
-    private int n;
+    private final DetectorRun run = new DetectorRun(new ScopeDriftDetector(), settings, MAILER, T0 + 60_000L);
+    private final SessionState session = run.session();
 
-    /** Judges the calls in order, recording each into the session as the agent monitor does. */
-    @SafeVarargs
     private List<Detection> judge(Baseline baseline, ToolCall.Builder... calls) {
-        List<Detection> out = new ArrayList<>();
-        for (ToolCall.Builder b : calls) {
-            n++;
-            Call c = Baselines.call(b, T0 + n * 60_000L, "e" + n);
-            out.addAll(detector.inspect(c, session, baseline));
-            session.record(c, settings.rateWindowMs());
-        }
-        return out;
+        return run.judge(baseline, null, calls);
     }
 
     private static ToolCall.Builder mailer(String tool, String target, String boundary) {
@@ -146,15 +136,15 @@ class ScopeDriftDetectorTest {
     }
 
     @Test
-    void shouldRateAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundaryLow() {
+    void shouldRateAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundaryMedium() {
         // when
         List<Detection> found = judge(active, mailer("delete_customer", "crm:customers", "corp")
                 .setOperation(Operation.DELETE).setSensitivity(Sensitivity.CONFIDENTIAL));
 
-        // then
+        // then: a high-impact action never taken, but in the agent's own boundary: an alert
         assertThat(found).singleElement().satisfies(d -> {
             assertThat(d.rule()).isEqualTo("drift.action");
-            assertThat(d.severity()).isEqualTo(Severity.LOW);
+            assertThat(d.severity()).isEqualTo(Severity.MEDIUM);
         });
     }
 
@@ -199,8 +189,8 @@ class ScopeDriftDetectorTest {
         assertThat(third.get(1).severity()).isEqualTo(Severity.MEDIUM);
         assertThat(third.get(1).summary()).contains("3 unusual calls");
         assertThat(fourth).extracting(Detection::rule).containsExactly("drift.action");
-        assertThat(session.driftEvents()).isEqualTo(4);
-        assertThat(session.driftScore()).isGreaterThanOrEqualTo(settings.sessionDriftScore());
+        assertThat(session.response().driftEvents()).isEqualTo(4);
+        assertThat(session.response().driftScore()).isGreaterThanOrEqualTo(settings.sessionDriftScore());
     }
 
     @Test
@@ -227,11 +217,11 @@ class ScopeDriftDetectorTest {
     void shouldWeighAFirstWriteToRestrictedDataAboveAFirstReadOfPublicData() {
         // given
         Call restrictedDelete = new Call("e1", T0, MAILER, "s", "t", "x", Operation.DELETE, null, "corp",
-                Sensitivity.RESTRICTED, null, null, Outcome.OK, Set.of());
+                Sensitivity.RESTRICTED, null, null, Outcome.OK, Set.of(), List.of());
         Call restrictedWrite = new Call("e2", T0, MAILER, "s", "t", "x", Operation.WRITE, null, "corp",
-                Sensitivity.RESTRICTED, null, null, Outcome.OK, Set.of());
+                Sensitivity.RESTRICTED, null, null, Outcome.OK, Set.of(), List.of());
         Call publicRead = new Call("e3", T0, MAILER, "s", "t", "x", Operation.READ, null, "corp",
-                Sensitivity.PUBLIC, null, null, Outcome.OK, Set.of());
+                Sensitivity.PUBLIC, null, null, Outcome.OK, Set.of(), List.of());
 
         // then
         assertThat(ScopeDriftDetector.weight(restrictedDelete)).isGreaterThan(ScopeDriftDetector.weight(restrictedWrite));

@@ -9,6 +9,8 @@ import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.model.Call;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.BaselinePolicy;
+import io.agentwatch.state.ResponseMemory;
+import io.agentwatch.state.SessionActivity;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
 import java.time.Instant;
@@ -25,7 +27,7 @@ class AgentViewTest {
         // given a baseline that learned one clean session: three db queries and one mail
         SessionState learned = session("s-0", T0, "db_query", "db_query", "db_query", "send_email");
         Baseline baseline = new Baseline();
-        baseline.learn(learned, T0.plusSeconds(3600).toEpochMilli(), new BaselinePolicy(2, 1, 86_400_000L * 14, 64));
+        baseline.sessionEnded(learned, T0.plusSeconds(3600).toEpochMilli(), new BaselinePolicy(2, 1, 86_400_000L * 14, 64, 3));
 
         // when
         AgentView view = AgentView.of(AGENT, "127.0.0.1:8080", 1, baseline, List.of(), List.of());
@@ -45,7 +47,7 @@ class AgentViewTest {
     void shouldListOpenSessionsMostRecentFirstWithTheirRiskAndBoundaries() {
         SessionState older = session("s-1", T0, "db_query");
         SessionState newer = session("s-2", T0.plusSeconds(60), "db_query", "send_email");
-        newer.addRisk(70, Severity.HIGH);
+        newer.response().apply(new ResponseMemory.Update(List.of(), 70, Severity.HIGH, 0, 0, null, List.of()));
 
         AgentView view = AgentView.of(AGENT, "127.0.0.1:8080", 0, null, List.of(older, newer), List.of());
 
@@ -87,7 +89,7 @@ class AgentViewTest {
         for (int i = 0; i < tools.length; i++) {
             ToolCall c = ToolCall.newBuilder().setEventId(id + "-" + i).setOccurredAt(start.plusSeconds(i))
                     .setAgentId(AGENT).setSessionId(id).setTool(tools[i]).build();
-            s.record(Call.of(c, ToolCatalog.builtIn()), RATE_WINDOW_MS);
+            s.record(Call.of(c, ToolCatalog.builtIn()), SessionActivity.Novelties.NONE, RATE_WINDOW_MS, 600_000L);
         }
         return s;
     }

@@ -2,6 +2,7 @@ package io.agentwatch.observe;
 
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.BaselineState;
+import io.agentwatch.avro.Disposition;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
@@ -24,13 +25,15 @@ final class Fixtures {
                 .summary("read RESTRICTED data in corp,\nthen sent mail to external")
                 .event("e-1").event("e-2").tool("db_query").tool("send_mail")
                 .boundary("corp").boundary("external").token("tok-1").build();
-        return Responses.finding(d, AGENT, "s-1", "e-2", Action.REVOKE_SESSION, 85, BaselineState.ACTIVE,
-                EVENT_TIME.toEpochMilli(), EVENT_TIME.toEpochMilli() + 40, List.of("dry run: no revoke command published"));
+        return Responses.finding(d, AGENT, "s-1", "e-2", Action.REVOKE_SESSION, Disposition.TAKEN, 85,
+                BaselineState.ACTIVE, EVENT_TIME.toEpochMilli(), EVENT_TIME.toEpochMilli() + 40,
+                List.of("external.example"), List.of("session risk over the limit"));
     }
 
     static RevokeCommand command() {
         Finding f = finding();
-        return Responses.command(AGENT, RevokeScope.SESSION, "s-1", List.of("tok-1", "tok-2"), "s-1", f, "e-2",
-                EVENT_TIME.toEpochMilli(), EVENT_TIME.plusSeconds(3600).toEpochMilli(), null);
+        return Responses.command(AGENT, RevokeScope.SESSION, "s-1", List.of("tok-1", "tok-2"), "s-1",
+                List.of(f.getFindingId()), f.getSummary(), "e-2", EVENT_TIME.toEpochMilli(),
+                EVENT_TIME.plusSeconds(3600).toEpochMilli(), null);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.BaselineState;
+import io.agentwatch.avro.Disposition;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
@@ -21,17 +22,17 @@ class ResponsesTest {
         return Detection.of(Detection.CROSS_BOUNDARY, "chain.exfiltration", Severity.HIGH, 85)
                 .summary("sent CRM data to paste.example").revoke(RevokeScope.SESSION)
                 .event("e-crm").event("e-send").tool("http_post").boundary("paste.example").token("t-1")
-                .note("why").build();
+                .key("destination:paste.example").note("why").build();
     }
 
     private static Finding finding(String trigger, long detectedAt) {
-        return Responses.finding(exfiltration(), MAILER, "s-1", trigger, Action.REVOKE_SESSION, 185,
-                BaselineState.ACTIVE, T0, detectedAt, List.of("dry run: no revoke command published"));
+        return Responses.finding(exfiltration(), MAILER, "s-1", trigger, Action.REVOKE_SESSION, Disposition.TAKEN, 185,
+                BaselineState.ACTIVE, T0, detectedAt, List.of("paste.example"), List.of("extra note"));
     }
 
     private static RevokeCommand command(String session, Finding f, String trigger, long at, String key) {
-        return Responses.command(MAILER, RevokeScope.SESSION, session, List.of("t-1"), session, f, trigger, at,
-                at + 3_600_000, key);
+        return Responses.command(MAILER, RevokeScope.SESSION, session, List.of("t-1"), session,
+                List.of(f.getFindingId()), f.getSummary(), trigger, at, at + 3_600_000, key);
     }
 
     @Test
@@ -44,7 +45,7 @@ class ResponsesTest {
         assertThat(replayed.getFindingId()).isEqualTo(first.getFindingId()).startsWith("f-").hasSize(26);
         assertThat(finding("e-other", T0).getFindingId()).isNotEqualTo(first.getFindingId());
         assertThat(first.getFindingId()).isEqualTo(Ids.hash("f-", Detection.CROSS_BOUNDARY, "chain.exfiltration",
-                MAILER, "s-1", "e-send"));
+                MAILER, "s-1", "e-send", "destination:paste.example"));
     }
 
     @Test
@@ -54,7 +55,9 @@ class ResponsesTest {
 
         // then
         assertThat(f.getEvidence().getEventIds()).containsExactly("e-crm", "e-send");
-        assertThat(f.getEvidence().getNotes()).containsExactly("why", "dry run: no revoke command published");
+        assertThat(f.getEvidence().getNotes()).containsExactly("why", "extra note");
+        assertThat(f.getEvidence().getDestinations()).containsExactly("paste.example");
+        assertThat(f.getDisposition()).isEqualTo(Disposition.TAKEN);
         assertThat(f.getSessionRisk()).isEqualTo(100);
         assertThat(f.getEventTime()).isEqualTo(Instant.ofEpochMilli(T0));
         assertThat(f.getAction()).isEqualTo(Action.REVOKE_SESSION);

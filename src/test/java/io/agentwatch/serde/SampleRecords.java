@@ -70,7 +70,7 @@ final class SampleRecords {
 
     static Evidence evidence() {
         return new Evidence(List.of("evt-0", "evt-1"), List.of("read_crm", "send_email"), List.of("corp", "external"),
-                List.of("mail.send"), List.of("tok-1"), List.of("token index may lag the stream"));
+                List.of("mail.send"), List.of("tok-1"), List.of("paste.example"), List.of("token index may lag the stream"));
     }
 
     static Observation observation() {

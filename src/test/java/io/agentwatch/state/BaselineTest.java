@@ -20,8 +20,7 @@ class BaselineTest {
     private static SessionState session(String id, long start, int calls) {
         SessionState s = new SessionState(MAILER, id, start);
         for (int i = 0; i < calls; i++) {
-            s.record(Baselines.call(Events.listFolders(id, "t-" + id), start + i * MINUTE, id + "-" + i),
-                    Baselines.RATE_WINDOW_MS);
+            s.record(Baselines.call(Events.listFolders(id, "t-" + id), start + i * MINUTE, id + "-" + i), SessionActivity.Novelties.NONE, Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS);
         }
         return s;
     }
@@ -32,8 +31,8 @@ class BaselineTest {
         Baseline b = new Baseline();
 
         // when 120 clean calls are learned on two days
-        b.learn(session("s1", T0, 60), T0 + DAY / 2, Baselines.DEFAULT_POLICY);
-        b.learn(session("s2", T0 + DAY, 60), T0 + DAY + DAY / 2, Baselines.DEFAULT_POLICY);
+        b.sessionEnded(session("s1", T0, 60), T0 + DAY / 2, Baselines.DEFAULT_POLICY);
+        b.sessionEnded(session("s2", T0 + DAY, 60), T0 + DAY + DAY / 2, Baselines.DEFAULT_POLICY);
 
         // then
         assertThat(b.learnedEvents()).isEqualTo(120);
@@ -47,7 +46,7 @@ class BaselineTest {
         Baseline b = new Baseline();
 
         // when 3 x 30 calls on three days
-        IntStream.range(0, 3).forEach(d -> b.learn(session("s" + d, T0 + d * DAY, 30), T0 + d * DAY + DAY / 2,
+        IntStream.range(0, 3).forEach(d -> b.sessionEnded(session("s" + d, T0 + d * DAY, 30), T0 + d * DAY + DAY / 2,
                 Baselines.DEFAULT_POLICY));
 
         // then
@@ -59,11 +58,11 @@ class BaselineTest {
     void shouldBecomeActiveAfterOneHundredCleanEventsOnThreeDays() {
         // given 90 calls on three days
         Baseline b = new Baseline();
-        IntStream.range(0, 3).forEach(d -> b.learn(session("s" + d, T0 + d * DAY, 30), T0 + d * DAY + DAY / 2,
+        IntStream.range(0, 3).forEach(d -> b.sessionEnded(session("s" + d, T0 + d * DAY, 30), T0 + d * DAY + DAY / 2,
                 Baselines.DEFAULT_POLICY));
 
         // when ten more come on the fourth
-        b.learn(session("s3", T0 + 3 * DAY, 10), T0 + 3 * DAY + DAY / 2, Baselines.DEFAULT_POLICY);
+        b.sessionEnded(session("s3", T0 + 3 * DAY, 10), T0 + 3 * DAY + DAY / 2, Baselines.DEFAULT_POLICY);
 
         // then
         assertThat(b.state()).isEqualTo(BaselineState.ACTIVE);
@@ -75,22 +74,22 @@ class BaselineTest {
     void shouldLearnEveryGrainOfTheSession() {
         // given a session that reads in corp and replies into customer-mail
         SessionState s = new SessionState(MAILER, "s", T0);
-        s.record(Baselines.call(Events.crmLookup("s", "t"), T0, "e1"), Baselines.RATE_WINDOW_MS);
-        s.record(Baselines.call(Events.replyToCustomer("s", "t", 1), T0 + MINUTE, "e2"), Baselines.RATE_WINDOW_MS);
+        s.record(Baselines.call(Events.crmLookup("s", "t"), T0, "e1"), SessionActivity.Novelties.NONE, Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS);
+        s.record(Baselines.call(Events.replyToCustomer("s", "t", 1), T0 + MINUTE, "e2"), SessionActivity.Novelties.NONE, Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS);
         Baseline b = new Baseline();
 
         // when
-        b.learn(s, T0 + DAY, Baselines.DEFAULT_POLICY);
+        b.sessionEnded(s, T0 + DAY, Baselines.DEFAULT_POLICY);
 
         // then
-        assertThat(b.grain(Baseline.TOOL).estimate("crm_lookup").count()).isEqualTo(1);
-        assertThat(b.grain(Baseline.TOOL_OPERATION).estimate("send_email:SEND").count()).isEqualTo(1);
-        assertThat(b.grain(Baseline.BOUNDARY).size()).isEqualTo(2);
-        assertThat(b.grain(Baseline.TRANSITION).estimate("crm_lookup->send_email").count()).isEqualTo(1);
-        assertThat(b.grain(Baseline.EGRESS).estimate("customer-mail").count()).isEqualTo(1);
-        assertThat(b.grain(Baseline.RECIPIENT).estimate("mailto:customer-1@customer.example").count()).isEqualTo(1);
-        assertThat(b.grain(Baseline.FLOW).estimate("corp->customer-mail").count()).isEqualTo(1);
-        assertThat(b.grain(Baseline.EGRESS).estimate("corp").unseen()).isTrue();
+        assertThat(b.grain(Grains.TOOL).estimate("crm_lookup").count()).isEqualTo(1);
+        assertThat(b.grain(Grains.TOOL_OPERATION).estimate("send_email:SEND").count()).isEqualTo(1);
+        assertThat(b.grain(Grains.BOUNDARY).size()).isEqualTo(2);
+        assertThat(b.grain(Grains.TRANSITION).estimate("crm_lookup->send_email").count()).isEqualTo(1);
+        assertThat(b.grain(Grains.EGRESS).estimate("customer-mail").count()).isEqualTo(1);
+        assertThat(b.grain(Grains.RECIPIENT).estimate("mailto:customer-1@customer.example").count()).isEqualTo(1);
+        assertThat(b.grain(Grains.FLOW).estimate("corp->customer-mail").count()).isEqualTo(1);
+        assertThat(b.grain(Grains.EGRESS).estimate("corp").unseen()).isTrue();
         assertThat(b.maxBoundariesPerSession()).isEqualTo(2);
         assertThat(b.lastLearnedAt()).isEqualTo(T0 + DAY);
     }
@@ -99,11 +98,11 @@ class BaselineTest {
     void shouldLearnTheUsualNumberOfCallsPerRateWindow() {
         // given sessions of 10 calls a minute apart: windows of 5 calls
         Baseline b = new Baseline();
-        b.learn(session("s0", T0, 10), T0 + DAY / 2, Baselines.DEFAULT_POLICY);
+        b.sessionEnded(session("s0", T0, 10), T0 + DAY / 2, Baselines.DEFAULT_POLICY);
         double earlyDeviation = b.rateDeviation();
 
         // when
-        IntStream.range(1, 4).forEach(d -> b.learn(session("s" + d, T0 + d * DAY, 10), T0 + d * DAY + DAY / 2,
+        IntStream.range(1, 4).forEach(d -> b.sessionEnded(session("s" + d, T0 + d * DAY, 10), T0 + d * DAY + DAY / 2,
                 Baselines.DEFAULT_POLICY));
 
         // then the mean is exact from the first window on; the deviation of identical windows shrinks
@@ -119,7 +118,7 @@ class BaselineTest {
         Baseline b = new Baseline();
 
         // when a year of daily sessions is learned
-        IntStream.range(0, 365).forEach(d -> b.learn(session("s" + d, T0 + d * DAY, 1), T0 + d * DAY + MINUTE,
+        IntStream.range(0, 365).forEach(d -> b.sessionEnded(session("s" + d, T0 + d * DAY, 1), T0 + d * DAY + MINUTE,
                 Baselines.DEFAULT_POLICY));
 
         // then
@@ -130,36 +129,35 @@ class BaselineTest {
     @Test
     void shouldKeepEveryGrainWithinMaxValues() {
         // given room for 8 values per grain
-        BaselinePolicy small = new BaselinePolicy(100, 3, Duration.ofDays(14).toMillis(), 8);
+        BaselinePolicy small = new BaselinePolicy(100, 3, Duration.ofDays(14).toMillis(), 8, 3);
         Baseline b = new Baseline();
         SessionState s = new SessionState(MAILER, "s", T0);
         IntStream.range(0, 40).forEach(i -> s.record(Baselines.call(
-                Events.call(MAILER, "s", "t", "tool-" + i, "target-" + i, "zone-" + i, null), T0 + i * MINUTE, "e" + i),
-                Baselines.RATE_WINDOW_MS));
+                Events.call(MAILER, "s", "t", "tool-" + i, "target-" + i, "zone-" + i, null), T0 + i * MINUTE, "e" + i), SessionActivity.Novelties.NONE, Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS));
 
         // when
-        b.learn(s, T0 + DAY, small);
+        b.sessionEnded(s, T0 + DAY, small);
 
         // then
         b.grains().forEach((name, g) -> assertThat(g.size()).as(name).isLessThanOrEqualTo(8));
-        assertThat(b.grain(Baseline.TOOL).size()).isEqualTo(8);
+        assertThat(b.grain(Grains.TOOL).size()).isEqualTo(8);
     }
 
     @Test
     void shouldMakeOldHabitsFadeWithTheHalfLife() {
         // given a tool used on day 0, and a policy with a one-day half-life
-        BaselinePolicy fast = new BaselinePolicy(100, 3, DAY, 256);
+        BaselinePolicy fast = new BaselinePolicy(100, 3, DAY, 256, 3);
         Baseline b = new Baseline();
-        b.learn(session("old", T0, 20), T0, fast);
+        b.sessionEnded(session("old", T0, 20), T0, fast);
 
         // when two days later another session is learned
         SessionState later = new SessionState(MAILER, "new", T0 + 2 * DAY);
-        later.record(Baselines.call(Events.crmLookup("new", "t"), T0 + 2 * DAY, "n1"), Baselines.RATE_WINDOW_MS);
-        b.learn(later, T0 + 2 * DAY, fast);
+        later.record(Baselines.call(Events.crmLookup("new", "t"), T0 + 2 * DAY, "n1"), SessionActivity.Novelties.NONE, Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS);
+        b.sessionEnded(later, T0 + 2 * DAY, fast);
 
         // then the old tool's count fell to a quarter
         Call any = Baselines.call(Events.listFolders("x", "t"), T0, "x");
-        assertThat(b.grain(Baseline.TOOL).estimate(any.tool()).count()).isEqualTo(5.0);
-        assertThat(b.grain(Baseline.TOOL).total()).isEqualTo(6.0);
+        assertThat(b.grain(Grains.TOOL).estimate(any.tool()).count()).isEqualTo(5.0);
+        assertThat(b.grain(Grains.TOOL).total()).isEqualTo(6.0);
     }
 }

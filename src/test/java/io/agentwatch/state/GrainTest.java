@@ -13,38 +13,55 @@ class GrainTest {
     private static final long DAY = Duration.ofDays(1).toMillis();
 
     @Test
-    void shouldGiveUnseenValuesTheMassOfTheAgentsRateOfNewValues() {
-        // given two values seen ten times each
+    void shouldGiveUnseenValuesTheMassOfTheValuesSeenAboutOnce() {
+        // given two values seen ten times each and one seen once
         Grain g = new Grain();
         g.learn("a", 10, T0, HALF_LIFE, 256);
         g.learn("b", 10, T0, HALF_LIFE, 256);
+        g.learn("c", 1, T0, HALF_LIFE, 256);
 
         // when
-        Grain.Estimate unseen = g.estimate("c");
+        Grain.Estimate unseen = g.estimate("d");
 
-        // then (2 new values + 1) / (20 sightings + 2)
+        // then (1 singleton + 1) / (21 sightings + 2)
         assertThat(unseen.unseen()).isTrue();
-        assertThat(unseen.probability()).isCloseTo(3.0 / 22, within(1e-12));
-        assertThat(unseen.surprisalBits()).isCloseTo(Math.log(22 / 3.0) / Math.log(2), within(1e-12));
-        assertThat(unseen.total()).isEqualTo(20);
-        assertThat(unseen.distinct()).isEqualTo(2);
+        assertThat(unseen.probability()).isCloseTo(2.0 / 23, within(1e-12));
+        assertThat(unseen.surprisalBits()).isCloseTo(Math.log(23 / 2.0) / Math.log(2), within(1e-12));
+        assertThat(unseen.total()).isEqualTo(21);
+        assertThat(unseen.distinct()).isEqualTo(3);
     }
 
     @Test
-    void shouldFindAnUnseenValueLessSurprisingForAnAgentThatKeepsUsingNewValues() {
-        // given one agent with 2 values and one with 50, both seen 100 times
-        Grain steady = new Grain();
-        Grain diverse = new Grain();
-        IntStream.range(0, 100).forEach(i -> steady.learn("v" + (i % 2), 1, T0 + i, HALF_LIFE, 256));
-        IntStream.range(0, 100).forEach(i -> diverse.learn("v" + (i % 50), 1, T0 + i, HALF_LIFE, 256));
+    void shouldFindANewValueSurprisingForABroadButStableVocabulary() {
+        // given one agent that uses the same 50 values again and again, and one that keeps using new ones
+        Grain stable = new Grain();
+        Grain changing = new Grain();
+        IntStream.range(0, 200).forEach(i -> stable.learn("v" + (i % 50), 1, T0 + i, HALF_LIFE, 256));
+        IntStream.range(0, 200).forEach(i -> changing.learn("v" + i, 1, T0 + i, HALF_LIFE, 256));
 
         // when
-        double steadyBits = steady.estimate("new").surprisalBits();
-        double diverseBits = diverse.estimate("new").surprisalBits();
+        double stableBits = stable.estimate("new").surprisalBits();
+        double changingBits = changing.estimate("new").surprisalBits();
 
-        // then
-        assertThat(steadyBits).isGreaterThan(5);
-        assertThat(diverseBits).isLessThan(1.1);
+        // then: the number of values ever seen (50) no longer keeps the unseen mass high
+        assertThat(stableBits).isGreaterThan(7);
+        assertThat(changingBits).isLessThan(0.1);
+    }
+
+    @Test
+    void shouldCountAValueAsASingletonAgainOnceItsCountHasDecayed() {
+        // given a value seen five times, then nothing for three half-lives
+        Grain g = new Grain();
+        g.learn("old", 5, T0, HALF_LIFE, 256);
+        g.learn("usual", 100, T0, HALF_LIFE, 256);
+        double before = g.estimate("new").surprisalBits();
+
+        // when
+        g.learn("usual", 1, T0 + 3 * HALF_LIFE, HALF_LIFE, 256);
+
+        // then: 5 decayed to 0.625, seen about once, so new values are less surprising than before
+        assertThat(g.singletons).isEqualTo(1);
+        assertThat(g.estimate("new").surprisalBits()).isLessThan(before);
     }
 
     @Test

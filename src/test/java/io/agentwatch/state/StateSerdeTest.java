@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agentwatch.avro.Severity;
+import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.testing.Baselines;
 import io.agentwatch.testing.Events;
@@ -43,32 +44,39 @@ class StateSerdeTest {
     void shouldReadBackASessionSoThatItsChecksGoOnWhereTheyStopped() {
         // given
         SessionState s = new SessionState(MAILER, "s-1", T0);
-        s.record(Baselines.call(Events.readInbox("s-1", "t-1"), T0, "e1"), Baselines.RATE_WINDOW_MS);
-        s.record(Baselines.call(Events.replyToCustomer("s-1", "t-1", 3), T0 + 60_000, "e2"), Baselines.RATE_WINDOW_MS);
-        s.raiseOnce("chain:customer-mail");
-        s.addRisk(30, Severity.MEDIUM);
-        s.revokeLevel(2);
+        s.record(Baselines.call(Events.readInbox("s-1", "t-1"), T0, "e1"), SessionActivity.Novelties.NONE, Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS);
+        s.record(Baselines.call(Events.replyToCustomer("s-1", "t-1", 3), T0 + 60_000, "e2"), SessionActivity.Novelties.NONE, Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS);
+        s.response().apply(new ResponseMemory.Update(List.of("chain:customer-mail"), 30, Severity.MEDIUM, 1.5, 1,
+                RevokeScope.SESSION, List.of("paste.example")));
         StateSerde<SessionState> serde = StateSerde.sessions();
 
         // when
         SessionState back = serde.decode(serde.encode(s));
 
         // then
-        assertThat(back.recent()).isEqualTo(s.recent());
-        assertThat(back.sensitiveReads()).isEqualTo(s.sensitiveReads());
-        assertThat(back.untrustedInputEventId()).isEqualTo("e1");
-        assertThat(back.tokens()).containsExactly("t-1");
-        assertThat(back.raiseOnce("chain:customer-mail")).isFalse();
-        assertThat(back.risk()).isEqualTo(30);
-        assertThat(back.maxSeverity()).isEqualTo(Severity.MEDIUM);
-        assertThat(back.revokeLevel()).isEqualTo(2);
-        assertThat(back.callsInWindow(T0 + 60_000, Baselines.RATE_WINDOW_MS)).isEqualTo(2);
+        assertThat(back.activity().recent()).isEqualTo(s.activity().recent());
+        assertThat(back.activity().sensitiveReads()).isEqualTo(s.activity().sensitiveReads());
+        assertThat(back.activity().untrustedInputEventId()).isEqualTo("e1");
+        assertThat(back.activity().tokens()).containsExactly("t-1");
+        assertThat(back.response().raised("chain:customer-mail")).isTrue();
+        assertThat(back.response().risk()).isEqualTo(30);
+        assertThat(back.response().maxSeverity()).isEqualTo(Severity.MEDIUM);
+        assertThat(back.response().revoked()).isEqualTo(RevokeScope.SESSION);
+        assertThat(back.response().implicated()).containsExactly("paste.example");
+        assertThat(back.response().driftScore()).isEqualTo(1.5);
+        assertThat(back.learning().destinations()).containsExactly("customer-3@customer.example");
+        assertThat(back.activity().callsInWindow(T0 + 60_000, Baselines.RATE_WINDOW_MS)).isEqualTo(2);
         Baseline learnedFromOriginal = new Baseline();
         Baseline learnedFromCopy = new Baseline();
-        learnedFromOriginal.learn(s, T0 + 3_600_000, Baselines.DEFAULT_POLICY);
-        learnedFromCopy.learn(back, T0 + 3_600_000, Baselines.DEFAULT_POLICY);
-        assertThat(learnedFromCopy.grain(Baseline.RECIPIENT).estimate("mailto:customer-3@customer.example"))
-                .isEqualTo(learnedFromOriginal.grain(Baseline.RECIPIENT).estimate("mailto:customer-3@customer.example"));
+        s.response().apply(new ResponseMemory.Update(List.of(), 0, null, 0, 0, null, List.of()));
+        SessionState clean = new SessionState(MAILER, "s-2", T0);
+        clean.record(Baselines.call(Events.replyToCustomer("s-2", "t-1", 3), T0, "e3"), SessionActivity.Novelties.NONE,
+                Baselines.RATE_WINDOW_MS, Baselines.DENIED_WINDOW_MS);
+        learnedFromOriginal.sessionEnded(clean, T0 + 3_600_000, Baselines.DEFAULT_POLICY);
+        learnedFromCopy.sessionEnded(serde.decode(serde.encode(clean)), T0 + 3_600_000, Baselines.DEFAULT_POLICY);
+        assertThat(learnedFromCopy.destinations().cleanSessions("customer-3@customer.example")).isEqualTo(1);
+        assertThat(learnedFromCopy.grain(Grains.RECIPIENT).estimate("mailto:customer-3@customer.example"))
+                .isEqualTo(learnedFromOriginal.grain(Grains.RECIPIENT).estimate("mailto:customer-3@customer.example"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.model.Call;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.BaselinePolicy;
+import io.agentwatch.state.SessionActivity;
 import io.agentwatch.state.SessionState;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,9 +13,11 @@ import java.util.Map;
 
 /** Baselines and calls for unit tests, learned the way the agent monitor learns them. */
 public final class Baselines {
-    /** The defaults of AgentwatchConfig: 100 events on 3 days, 14 d half-life, 256 values per grain. */
-    public static final BaselinePolicy DEFAULT_POLICY = new BaselinePolicy(100, 3, Duration.ofDays(14).toMillis(), 256);
+    /** The defaults of AgentwatchConfig: 100 events on 3 days, 14 d half-life, 256 values per grain, quarantine 3. */
+    public static final BaselinePolicy DEFAULT_POLICY = new BaselinePolicy(100, 3, Duration.ofDays(14).toMillis(), 256,
+            3);
     public static final long RATE_WINDOW_MS = Duration.ofMinutes(5).toMillis();
+    public static final long DENIED_WINDOW_MS = Duration.ofMinutes(10).toMillis();
     public static final ToolCatalog CATALOG = ToolCatalog.builtIn();
 
     private Baselines() {
@@ -28,12 +31,12 @@ public final class Baselines {
             if (e instanceof ToolCall c && c.getAgentId().equals(agent)) {
                 Call call = Call.of(c, CATALOG);
                 sessions.computeIfAbsent(c.getSessionId(), s -> new SessionState(agent, s, call.time()))
-                        .record(call, RATE_WINDOW_MS);
+                        .record(call, SessionActivity.Novelties.NONE, RATE_WINDOW_MS, DENIED_WINDOW_MS);
                 ends.put(c.getSessionId(), call.time());
             }
         }
         Baseline b = new Baseline();
-        sessions.forEach((id, s) -> b.learn(s, ends.get(id) + Duration.ofMinutes(30).toMillis(), DEFAULT_POLICY));
+        sessions.forEach((id, s) -> b.sessionEnded(s, ends.get(id) + Duration.ofMinutes(30).toMillis(), DEFAULT_POLICY));
         return b;
     }
 

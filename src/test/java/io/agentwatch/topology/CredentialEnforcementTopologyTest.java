@@ -19,11 +19,13 @@ import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.avro.Severity;
+import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.testing.Events;
 import io.agentwatch.testing.MonitorHarness;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -95,11 +97,13 @@ class CredentialEnforcementTopologyTest {
     }
 
     @Test
-    void shouldRevokeEveryTokenOfTheAgentWhenItPresentsATokenIssuedToAnotherAgent() {
+    void shouldRevokeTheStolenTokenForItsOwnerAndThePresentersSessionWhenATokenOfAnotherAgentIsPresented() {
         // given the billing bot's token, announced on the billing bot's key, and a token of the mailer's own
+        // for another session
         h.withBenignHistory();
         h.issue(token(BILLING, "t-billing", "s-b", BILLING_SCOPES, BILLING_BOUNDARIES));
-        h.issue(mailerToken("t-own", "s-own"));
+        h.issue(mailerToken("t-other", "s-other"));
+        h.issue(mailerToken("t-own", "s-stolen"));
         assertThat(h.token(MAILER, "t-billing")).isNull();
         assertThat(h.indexed("t-billing").getAgentId()).isEqualTo(BILLING);
 
@@ -108,18 +112,64 @@ class CredentialEnforcementTopologyTest {
                 "crm:accounts", "finance", "billing:read").setSensitivity(Sensitivity.CONFIDENTIAL)
                 .setEventId("e-stolen"));
 
-        // then the cross-agent index exposes the theft and every live token of the mailer is revoked
+        // then the cross-agent index exposes the theft: the presenter's session goes, and the stolen
+        // token is revoked by a TOKEN command to its owner; the mailer's other session is untouched
         Finding f = only(out, "token.foreign");
         assertThat(f.getSeverity()).isEqualTo(Severity.CRITICAL);
-        assertThat(f.getAction()).isEqualTo(Action.REVOKE_AGENT);
+        assertThat(f.getAction()).isEqualTo(Action.REVOKE_SESSION);
         assertThat(f.getSummary()).contains(BILLING);
         assertThat(f.getEvidence().getNotes()).anySatisfy(n -> assertThat(n).contains("token index"));
-        assertThat(MonitorHarness.commandsIn(out)).singleElement().satisfies(c -> {
-            assertThat(c.getScope()).isEqualTo(RevokeScope.AGENT);
+        assertThat(MonitorHarness.commandsIn(out)).hasSize(2);
+        assertThat(MonitorHarness.commandsIn(out)).anySatisfy(c -> {
+            assertThat(c.getScope()).isEqualTo(RevokeScope.SESSION);
             assertThat(c.getAgentId()).isEqualTo(MAILER);
+            assertThat(c.getSessionId()).isEqualTo("s-stolen");
             assertThat(c.getTokenIds()).containsExactly("t-own");
             assertThat(c.getTriggerEventId()).isEqualTo("e-stolen");
         });
+        assertThat(MonitorHarness.commandsIn(out)).anySatisfy(c -> {
+            assertThat(c.getScope()).isEqualTo(RevokeScope.TOKEN);
+            assertThat(c.getAgentId()).isEqualTo(BILLING);
+            assertThat(c.getTokenIds()).containsExactly("t-billing");
+            assertThat(c.getFindingIds()).containsExactly(f.getFindingId());
+        });
+    }
+
+    @Test
+    void shouldRevokeEveryTokenOfTheAgentForATokenForeignWhenConfiguredAgentWide() {
+        // given agent-wide revocation for stolen tokens
+        try (MonitorHarness agentWide = MonitorHarness.create(Map.of(AgentwatchConfig.RESPONSE_REVOKE_AGENT_RULES,
+                "token.foreign"))) {
+            agentWide.withBenignHistory();
+            agentWide.issue(token(BILLING, "t-billing", "s-b", BILLING_SCOPES, BILLING_BOUNDARIES));
+            agentWide.issue(mailerToken("t-other", "s-other"));
+
+            // when
+            List<Replayer.Output> out = agentWide.call(Events.call(MAILER, "s-stolen", "t-billing", "lookup_account",
+                    "crm:accounts", "finance", "billing:read").setSensitivity(Sensitivity.CONFIDENTIAL)
+                    .setEventId("e-stolen"));
+
+            // then
+            assertThat(only(out, "token.foreign").getAction()).isEqualTo(Action.REVOKE_AGENT);
+            assertThat(MonitorHarness.commandsIn(out)).anySatisfy(c -> {
+                assertThat(c.getScope()).isEqualTo(RevokeScope.AGENT);
+                assertThat(c.getTokenIds()).containsExactly("t-other");
+            });
+        }
+    }
+
+    @Test
+    void shouldNotLetARevocationKeyedByAnotherAgentRemoveTheOwnersTokenFromTheIndex() {
+        // given the billing bot's live token
+        h.issue(token(BILLING, "t-billing", "s-b", BILLING_SCOPES, BILLING_BOUNDARIES));
+
+        // when a revocation of it arrives keyed by (and naming) the mailer
+        h.brokerRevokes(MAILER, "t-billing");
+
+        // then the index still knows the owner, so the mailer presenting it is still a theft
+        assertThat(h.indexed("t-billing").getAgentId()).isEqualTo(BILLING);
+        assertThat(MonitorHarness.findingsIn(h.call(readInbox("s-1", "t-billing")))).extracting(Finding::getRule)
+                .contains("token.revoked");
     }
 
     @Test
@@ -215,10 +265,19 @@ class CredentialEnforcementTopologyTest {
         // given
         h.withBenignHistory();
         h.issue(mailerToken("t-1", "s-1"));
-        for (int i = 0; i < 4; i++) {
+        List<Replayer.Output> first = h.call(denied(Events.call(MAILER, "s-1", "t-1", "hr_read", "hr:salaries", "corp",
+                "hr:read")));
+        for (int i = 0; i < 3; i++) {
             assertThat(h.call(denied(Events.call(MAILER, "s-1", "t-1", "hr_read", "hr:salaries", "corp", "hr:read"))))
                     .isEmpty();
         }
+        // the first refused attempt at a scope the token lacks is reported once, as an alert
+        assertThat(MonitorHarness.findingsIn(first)).filteredOn(f -> f.getDetector().equals("CREDENTIAL"))
+                .singleElement().satisfies(f -> {
+            assertThat(f.getRule()).isEqualTo("scope.not_granted");
+            assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
+            assertThat(f.getAction()).isEqualTo(Action.ALERT);
+        });
 
         // when the fifth DENIED call comes within ten minutes
         List<Replayer.Output> out = h.call(denied(Events.call(MAILER, "s-1", "t-1", "hr_read", "hr:bonuses", "corp",

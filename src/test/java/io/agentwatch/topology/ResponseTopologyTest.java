@@ -9,6 +9,7 @@ import static io.agentwatch.testing.Events.sendTo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentwatch.avro.Action;
+import io.agentwatch.avro.Disposition;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.Operation;
 import io.agentwatch.avro.RevokeCommand;
@@ -37,15 +38,16 @@ class ResponseTopologyTest {
     }
 
     @Test
-    void shouldPublishNoFindingThatASuppressionRuleMatches() {
+    void shouldPublishAFindingThatASuppressionRuleMatchesWithActionNone() {
         // given a rule for the mailer's known-noisy archiving tool, in the archive's own boundary
         try (MonitorHarness h = MonitorHarness.create(Map.of(), Suppressions.of(List.of(new Suppressions.Rule(
                 MAILER, "archive_*", "mail-archive", "drift.*", "archiving is being rolled out"))))) {
             h.withBenignHistory();
             h.issue(Events.token(MAILER, "t-x", "s-x", Events.MAILER_SCOPES, null));
 
-            // when the mailer archives confidential mail into the archive (MEDIUM drift otherwise),
-            // then labels it there with another new tool (INTERNAL labels: MEDIUM)
+            // when the mailer archives confidential mail into the archive (HIGH drift otherwise: a
+            // first write on confidential data, in a new boundary), then labels it there with
+            // another new tool (INTERNAL labels: MEDIUM)
             List<Replayer.Output> suppressed = h.call(Events.call(MAILER, "s-x", "t-x", "archive_email",
                     "mailbox:support", "mail-archive", null).setOperation(Operation.WRITE)
                     .setSensitivity(Sensitivity.CONFIDENTIAL));
@@ -54,9 +56,17 @@ class ResponseTopologyTest {
                     .setSensitivity(Sensitivity.INTERNAL));
 
             // then
-            assertThat(suppressed).isEmpty();
+            assertThat(MonitorHarness.commandsIn(suppressed)).isEmpty();
+            assertThat(MonitorHarness.findingsIn(suppressed)).singleElement().satisfies(f -> {
+                assertThat(f.getRule()).isEqualTo("drift.high_impact");
+                assertThat(f.getAction()).isEqualTo(Action.NONE);
+                assertThat(f.getDisposition()).isEqualTo(Disposition.SUPPRESSED);
+                assertThat(f.getEvidence().getNotes()).contains("suppressed: archiving is being rolled out");
+            });
             assertThat(MonitorHarness.findingsIn(notSuppressed)).extracting(Finding::getSeverity)
                     .containsExactly(Severity.MEDIUM);
+            assertThat(h.session(MAILER, "s-x").response().isLearnable()).as("a suppressed HIGH does not block learning")
+                    .isTrue();
         }
     }
 
@@ -69,11 +79,13 @@ class ResponseTopologyTest {
             // when
             List<Replayer.Output> atSend = exfiltrate(h, "s-x", "t-x");
 
-            // then the chain finding says what would have been done
+            // then the chain finding says what was done (an alert) and what would have been
             assertThat(MonitorHarness.findingsIn(atSend)).anySatisfy(f -> {
                 assertThat(f.getDetector()).isEqualTo("CROSS_BOUNDARY");
-                assertThat(f.getAction()).isEqualTo(Action.REVOKE_SESSION);
-                assertThat(f.getEvidence().getNotes()).contains("dry run: no revoke command published");
+                assertThat(f.getAction()).isEqualTo(Action.ALERT);
+                assertThat(f.getDisposition()).isEqualTo(Disposition.DRY_RUN);
+                assertThat(f.getEvidence().getNotes())
+                        .contains("dry run: REVOKE_SESSION decided, no revoke command published");
             });
             assertThat(h.commands()).isEmpty();
             assertThat(h.token(MAILER, "t-x").commandId()).isNull();

@@ -139,7 +139,7 @@ class RocksDbTopologyTest {
         assertThat(baselines.get(MAILER).isActive()).isTrue();
         assertThat(baselines.get(MAILER).learnedEvents()).isEqualTo(BenignHistory.calls(MAILER));
         assertThat(baselines.get(BILLING).isActive()).isTrue();
-        assertThat(sessions.get(Names.key(MAILER, "s-x")).maxSeverity()).isEqualTo(Severity.HIGH);
+        assertThat(sessions.get(Names.key(MAILER, "s-x")).response().maxSeverity()).isEqualTo(Severity.HIGH);
         assertThat(quiet).filteredOn(f -> f.getBaselineState() == BaselineState.ACTIVE)
                 .allSatisfy(f -> assertThat(f.getSeverity()).isEqualTo(Severity.LOW));
 

@@ -92,7 +92,7 @@ class ScopeDriftTopologyTest {
     }
 
     @Test
-    void shouldOnlyNoteAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundary() {
+    void shouldOnlyAlertOnAFirstDestructiveActionOnConfidentialDataInsideTheUsualBoundary() {
         // given
         activeMailerWithToken();
 
@@ -100,12 +100,13 @@ class ScopeDriftTopologyTest {
         List<Replayer.Output> out = h.call(mailer("delete_customer", "crm:customers")
                 .setOperation(Operation.DELETE).setSensitivity(Sensitivity.CONFIDENTIAL));
 
-        // then: agents use some tools once a month (a billing agent's first refund looks the
-        // same); inside its own boundary that is context for an analyst, not an alert
+        // then: a high-impact action never taken is worth an analyst's look, but agents use some
+        // tools once a month (a billing agent's first refund looks the same): inside its own
+        // boundary it is an alert, not a revoke
         assertThat(MonitorHarness.findingsIn(out)).singleElement().satisfies(f -> {
             assertThat(f.getRule()).isEqualTo("drift.action");
-            assertThat(f.getSeverity()).isEqualTo(Severity.LOW);
-            assertThat(f.getAction()).isEqualTo(Action.NONE);
+            assertThat(f.getSeverity()).isEqualTo(Severity.MEDIUM);
+            assertThat(f.getAction()).isEqualTo(Action.ALERT);
         });
         assertThat(h.commands()).isEmpty();
     }

@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.state.Grains;
 import static io.agentwatch.testing.Events.BILLING;
 import static io.agentwatch.testing.Events.MAILER;
 import static io.agentwatch.testing.Events.crmLookup;
@@ -13,6 +14,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.agentwatch.avro.Severity;
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.config.Durations;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.testing.BenignHistory;
@@ -24,6 +26,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StateStoresTopologyTest {
+    /** A session ends this long after its own last call: the idle timeout plus the clock skew tolerated on input. */
+    private static final Duration SESSION_END_AFTER = Durations.parse(
+            (String) AgentwatchConfig.DEFINITION.defaultValues().get(AgentwatchConfig.SESSION_IDLE_TIMEOUT)).plus(
+            Durations.parse((String) AgentwatchConfig.DEFINITION.defaultValues().get(AgentwatchConfig.MAX_FUTURE_SKEW)));
+
     private static final long DAY = Duration.ofDays(1).toMillis();
 
     /** Moves stream time on with a call of another agent that touches none of the mailer's state. */
@@ -93,17 +100,18 @@ class StateStoresTopologyTest {
             long sessionsBefore = h.baseline(MAILER).learnedSessions();
             usualSession(h, "s-new", "t-long");
             var lastCall = h.now().minus(MonitorHarness.STEP);
-            assertThat(h.session(MAILER, "s-new").events()).isEqualTo(10);
+            assertThat(h.session(MAILER, "s-new").activity().events()).isEqualTo(10);
 
-            // when 29 minutes pass, then 31
-            h.at(lastCall.plus(Duration.ofMinutes(29)));
+            // when a minute less than the idle timeout plus the tolerated clock skew passes, then a minute more
+            Duration endAfter = SESSION_END_AFTER;
+            h.at(lastCall.plus(endAfter).minus(Duration.ofMinutes(1)));
             tick(h);
-            boolean openAfter29 = h.session(MAILER, "s-new") != null;
-            h.at(lastCall.plus(Duration.ofMinutes(31)));
+            boolean openBefore = h.session(MAILER, "s-new") != null;
+            h.at(lastCall.plus(endAfter).plus(Duration.ofMinutes(1)));
             tick(h);
 
             // then
-            assertThat(openAfter29).isTrue();
+            assertThat(openBefore).isTrue();
             assertThat(h.session(MAILER, "s-new")).isNull();
             Baseline b = h.baseline(MAILER);
             assertThat(b.learnedEvents()).isEqualTo(eventsBefore + 10);
@@ -138,10 +146,10 @@ class StateStoresTopologyTest {
             long eventsBefore = h.baseline(MAILER).learnedEvents();
             long sessionsBefore = h.baseline(MAILER).learnedSessions();
             exfiltrate(h, "s-1", "t-1");
-            assertThat(h.session(MAILER, "s-1").maxSeverity()).isEqualTo(Severity.HIGH);
+            assertThat(h.session(MAILER, "s-1").response().maxSeverity()).isEqualTo(Severity.HIGH);
 
             // when the session idles out
-            h.advance(Duration.ofMinutes(45));
+            h.advance(SESSION_END_AFTER.plus(Duration.ofMinutes(1)));
             tick(h);
 
             // then nothing of it was learned
@@ -149,8 +157,8 @@ class StateStoresTopologyTest {
             Baseline b = h.baseline(MAILER);
             assertThat(b.learnedEvents()).isEqualTo(eventsBefore);
             assertThat(b.learnedSessions()).isEqualTo(sessionsBefore);
-            assertThat(b.grain(Baseline.EGRESS).estimate("paste.example").unseen()).isTrue();
-            assertThat(b.grain(Baseline.TOOL).estimate("http_post").unseen()).isTrue();
+            assertThat(b.grain(Grains.EGRESS).estimate("paste.example").unseen()).isTrue();
+            assertThat(b.grain(Grains.TOOL).estimate("http_post").unseen()).isTrue();
 
             // and the same attack the next day is judged the same way
             h.advance(Duration.ofDays(1));
@@ -179,8 +187,8 @@ class StateStoresTopologyTest {
             Baseline b = h.baseline(BILLING);
             assertThat(b.grains()).isNotEmpty();
             b.grains().forEach((name, g) -> assertThat(g.size()).as(name).isLessThanOrEqualTo(8));
-            assertThat(b.grain(Baseline.RECIPIENT).size()).isEqualTo(8);
-            assertThat(b.grain(Baseline.RECIPIENT).estimate("invoice:2026-012").unseen()).isTrue();
+            assertThat(b.grain(Grains.RECIPIENT).size()).isEqualTo(8);
+            assertThat(b.grain(Grains.RECIPIENT).estimate("invoice:2026-012").unseen()).isTrue();
         }
     }
 
@@ -191,7 +199,7 @@ class StateStoresTopologyTest {
             h.withBenignHistory();
             h.issue(mailerToken("t-0", "s-0")); // closes the last sessions of the history
             Baseline before = h.baseline(MAILER);
-            double totalBefore = before.grain(Baseline.TOOL).total();
+            double totalBefore = before.grain(Grains.TOOL).total();
             long learnedBefore = before.lastLearnedAt();
 
             // when a week later one usual session is learned
@@ -205,10 +213,10 @@ class StateStoresTopologyTest {
             Baseline after = h.baseline(MAILER);
             double days = (after.lastLearnedAt() - learnedBefore) / (double) DAY;
             assertThat(days).isGreaterThan(6.5);
-            assertThat(after.grain(Baseline.TOOL).total()).isCloseTo(totalBefore * Math.pow(0.5, days) + 10,
+            assertThat(after.grain(Grains.TOOL).total()).isCloseTo(totalBefore * Math.pow(0.5, days) + 10,
                     within(1e-6));
-            assertThat(after.grain(Baseline.TOOL).estimate("list_folders").count())
-                    .isCloseTo(before.grain(Baseline.TOOL).estimate("list_folders").count() * Math.pow(0.5, days) + 1,
+            assertThat(after.grain(Grains.TOOL).estimate("list_folders").count())
+                    .isCloseTo(before.grain(Grains.TOOL).estimate("list_folders").count() * Math.pow(0.5, days) + 1,
                             within(1e-6));
         }
     }
