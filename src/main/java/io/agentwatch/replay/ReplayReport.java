@@ -131,6 +131,20 @@ public final class ReplayReport {
         return new Score(tp, fp, fn);
     }
 
+    /** Sessions with a label. */
+    public long labelledSessions() {
+        return sessionIsAttack.size();
+    }
+
+    public long attackSessions() {
+        return sessionIsAttack.values().stream().filter(v -> v).count();
+    }
+
+    /** Benign sessions with a finding of MEDIUM or above made against an ACTIVE baseline. */
+    public long loudBenignSessions() {
+        return quietViolations.stream().filter(s -> Boolean.FALSE.equals(sessionIsAttack.get(s))).count();
+    }
+
     public String summary(boolean labels, double seconds) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "replay: %d events %s in %.1f s (%.0f events/s); %d bad lines; "
@@ -140,11 +154,11 @@ public final class ReplayReport {
                 findingsByDetector, findingsBySeverity));
         b.append(String.format(Locale.ROOT, "revoke commands: %d by scope %s%n", commands(), commandsByScope));
         if (labels) {
-            long attacks = sessionIsAttack.values().stream().filter(v -> v).count();
+            long attacks = attackSessions();
             long benign = sessionIsAttack.size() - attacks;
             Score revokedScore = score(true);
             Score flaggedScore = score(false);
-            long benignLoud = quietViolations.stream().filter(s -> Boolean.FALSE.equals(sessionIsAttack.get(s))).count();
+            long benignLoud = loudBenignSessions();
             b.append(String.format(Locale.ROOT, "labels: %d sessions (%d attack, %d benign)%n",
                     sessionIsAttack.size(), attacks, benign));
             b.append(String.format(Locale.ROOT, "  revoked:             precision %.3f recall %.3f (tp %d, fp %d, fn %d)%n",

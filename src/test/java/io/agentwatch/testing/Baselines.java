@@ -40,6 +40,25 @@ public final class Baselines {
         return b;
     }
 
+    /**
+     * {@code agent}'s baseline after the {@link BenignHistory} and {@code sessions} more clean
+     * sessions that each reply to a customer it already knows (the evening before the history
+     * ends): its destinations have settled, so a new one is news (the rate of sessions reaching a
+     * new destination falls below the default threshold once 20 or so are added).
+     */
+    public static Baseline withSettledDestinations(String agent, int sessions) {
+        Baseline b = afterBenignHistory(agent);
+        long evening = BenignHistory.end().minus(Duration.ofHours(14)).toEpochMilli();
+        for (int i = 0; i < sessions; i++) {
+            long t = evening + i * 60_000L;
+            SessionState s = new SessionState(agent, "settled-" + i, t);
+            s.record(call(Events.replyToCustomer("settled-" + i, "t", i % BenignHistory.CUSTOMERS), t, "settled-" + i),
+                    SessionActivity.Novelties.NONE, RATE_WINDOW_MS, DENIED_WINDOW_MS);
+            b.sessionEnded(s, t + 30_000L, DEFAULT_POLICY);
+        }
+        return b;
+    }
+
     public static Call call(ToolCall.Builder b, long time, String eventId) {
         return Call.of(b.setOccurredAt(java.time.Instant.ofEpochMilli(time)).setEventId(eventId).build(), CATALOG);
     }
