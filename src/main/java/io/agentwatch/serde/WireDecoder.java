@@ -1,6 +1,8 @@
 package io.agentwatch.serde;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -16,6 +18,10 @@ import org.apache.avro.specific.SpecificRecord;
  * Reads the wire format into the generated class {@code T}: the bytes are decoded with the
  * writer's schema (fetched by id) and resolved to {@code T}'s schema, so records written with
  * an older or newer compatible version decode.
+ *
+ * <p>An id whose schema can never be read as {@code T} (another format, or an incompatible
+ * schema) is remembered, since registered ids never change: a stream of such records costs one
+ * registry request, not one per record.
  */
 final class WireDecoder<T extends SpecificRecord> {
 
@@ -24,6 +30,19 @@ final class WireDecoder<T extends SpecificRecord> {
     private final Schema readerSchema;
     private final SpecificData model;
     private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    private final Map<Integer, Refusal> refusedWriterIds = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Refusal> eldest) {
+            // Bounded: a producer cycling through ids must not grow it without end.
+            return size() > MAX_REFUSED_IDS;
+        }
+    });
+
+    static final int MAX_REFUSED_IDS = 1_000;
+
+    /** Why an id cannot be read, kept to refuse its next records the same way. */
+    private record Refusal(AvroSerdeException.Reason reason, String detail) {
+    }
 
     WireDecoder(SchemaRegistryClient registry, Class<T> type) {
         this.registry = registry;
@@ -61,13 +80,17 @@ final class WireDecoder<T extends SpecificRecord> {
         if (cached != null) {
             return cached;
         }
+        Refusal refused = refusedWriterIds.get(id);
+        if (refused != null) {
+            throw new AvroSerdeException(refused.reason(), topic, id, refused.detail());
+        }
         Schema writerSchema;
         try {
             writerSchema = registry.getById(id);
         } catch (SchemaNotFoundException e) {
             throw new AvroSerdeException(AvroSerdeException.Reason.UNKNOWN_SCHEMA_ID, topic, id, e.getMessage(), e);
         } catch (UnsupportedSchemaException e) {
-            throw new AvroSerdeException(AvroSerdeException.Reason.INCOMPATIBLE_SCHEMA, topic, id, e.getMessage(), e);
+            throw refuse(topic, id, AvroSerdeException.Reason.UNSUPPORTED_SCHEMA, e.getMessage(), e);
         }
         SchemaPairCompatibility compatibility =
                 SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
@@ -75,13 +98,19 @@ final class WireDecoder<T extends SpecificRecord> {
             String problems = compatibility.getResult().getIncompatibilities().stream()
                     .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
                     .collect(Collectors.joining("; "));
-            throw new AvroSerdeException(AvroSerdeException.Reason.INCOMPATIBLE_SCHEMA, topic, id,
-                    "writer schema " + writerSchema.getFullName() + " cannot be read as " + readerSchema.getFullName()
-                            + ": " + problems);
+            throw refuse(topic, id, AvroSerdeException.Reason.INCOMPATIBLE_SCHEMA, "writer schema "
+                    + writerSchema.getFullName() + " cannot be read as " + readerSchema.getFullName() + ": " + problems,
+                    null);
         }
         DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
         readersByWriterId.putIfAbsent(id, reader);
         return reader;
+    }
+
+    private AvroSerdeException refuse(String topic, int id, AvroSerdeException.Reason reason, String detail,
+                                      Throwable cause) {
+        refusedWriterIds.put(id, new Refusal(reason, detail));
+        return new AvroSerdeException(reason, topic, id, detail, cause);
     }
 
     private static AvroSerdeException corrupt(String topic, int id, String detail, Throwable cause) {
