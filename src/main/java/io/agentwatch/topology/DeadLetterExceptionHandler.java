@@ -65,7 +65,7 @@ public final class DeadLetterExceptionHandler
         }
         String reason = reasonOf(exception, "undecodable");
         LOG.warn("Dead-lettered undecodable record from {}-{}@{}: {} ({})", record.topic(), record.partition(),
-                record.offset(), reason, DeadLetters.printable(exception.getMessage(), DeadLetters.MAX_HEADER_CHARS));
+                record.offset(), reason, InputRules.printable(exception.getMessage(), DeadLetters.MAX_HEADER_CHARS));
         observer.deadLetter(reason);
         return DeserializationExceptionHandler.Response.resume(List.of(DeadLetters.record(dlqTopic, record.key(),
                 record.value(), new DeadLetters.Origin(record.topic(), record.partition(), record.offset()), reason,

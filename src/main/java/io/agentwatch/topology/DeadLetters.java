@@ -70,31 +70,9 @@ public final class DeadLetters {
         return new ProducerRecord<>(dlqTopic, null, key, value, headers);
     }
 
-    /** {@code text} fit for a header or a message: invisible characters escaped, cut after {@code maxChars}. */
-    static String printable(String text, int maxChars) {
-        if (text == null) {
-            return null;
-        }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 32);
-        int i = 0;
-        while (i < text.length() && out.length() < maxChars) {
-            int c = text.codePointAt(i);
-            i += Character.charCount(c);
-            if (InputRules.isInvisible(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        }
-        if (i < text.length()) {
-            out.append("... (").append(text.length()).append(" chars)");
-        }
-        return out.toString();
-    }
-
     private static void put(Headers h, String name, String value) {
         if (value != null) {
-            h.add(name, printable(value, MAX_HEADER_CHARS).getBytes(StandardCharsets.UTF_8));
+            h.add(name, InputRules.printable(value, MAX_HEADER_CHARS).getBytes(StandardCharsets.UTF_8));
         }
     }
 

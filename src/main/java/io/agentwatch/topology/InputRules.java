@@ -158,6 +158,31 @@ public final class InputRules {
                 || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
+    /**
+     * {@code text} fit for a dead-letter header, a log line or a terminal: invisible characters
+     * escaped as {@code \\uXXXX}, cut after {@code maxChars} with the full length noted.
+     */
+    public static String printable(String text, int maxChars) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), maxChars) + 32);
+        int i = 0;
+        while (i < text.length() && out.length() < maxChars) {
+            int c = text.codePointAt(i);
+            i += Character.charCount(c);
+            if (isInvisible(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        }
+        if (i < text.length()) {
+            out.append("... (").append(text.length()).append(" chars)");
+        }
+        return out.toString();
+    }
+
     /** Text may break lines and carry bidi marks (right-to-left languages need them). */
     private static boolean allowedInFreeText(int c) {
         return c == '\t' || c == '\n' || c == '\r' || Character.getType(c) == Character.FORMAT;
@@ -203,6 +228,6 @@ public final class InputRules {
 
     /** A value quoted in a message: short, with invisible characters escaped. */
     private static String quote(String value) {
-        return value == null ? "null" : "'" + DeadLetters.printable(value, 120) + "'";
+        return value == null ? "null" : "'" + printable(value, 120) + "'";
     }
 }
