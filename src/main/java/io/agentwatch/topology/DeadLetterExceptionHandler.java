@@ -125,8 +125,7 @@ public final class DeadLetterExceptionHandler
                     + " producer's max.request.size", dlqTopic, exception.toString());
             return ProductionExceptionHandler.Response.resume();
         }
-        String reason = exception instanceof RecordTooLargeException ? "record-too-large"
-                : reasonOf(exception, "unwritable-output");
+        String reason = reasonOf(exception, "unwritable-output");
         LOG.error("Could not write a record to {} ({}): {}; dead-lettered its input", outputTopic, reason,
                 exception.toString());
         observer.deadLetter(reason);
@@ -159,7 +158,10 @@ public final class DeadLetterExceptionHandler
         return false;
     }
 
-    /** The exception's own reason code when it carries one (the serde's and the validator's do). */
+    /**
+     * The exception's own reason code when it carries one (the serde's and the validator's do);
+     * {@code record-too-large} for a record over the producer's limit, wherever it was refused.
+     */
     static String reasonOf(Throwable e, String fallback) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ValidationException v) {
@@ -167,6 +169,9 @@ public final class DeadLetterExceptionHandler
             }
             if (t instanceof AvroSerdeException a) {
                 return a.reason().code();
+            }
+            if (t instanceof RecordTooLargeException) {
+                return "record-too-large";
             }
         }
         return fallback;
