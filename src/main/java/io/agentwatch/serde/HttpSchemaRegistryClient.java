@@ -28,11 +28,12 @@ import org.apache.kafka.common.config.ConfigException;
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Most unknown ids remembered at once; when full, the memory starts over rather than grow. */
+    static final int MAX_MISSING_IDS = 10_000;
 
     private final RegistryTransport transport;
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-    static final int MAX_MISSING_IDS = 10_000;
     private final long missingIdTtlNanos;
     /** Ids the registry did not know, with the time (System.nanoTime) until which that answer stands. */
     private final Map<Integer, MissingId> missingIds = new ConcurrentHashMap<>();
@@ -99,7 +100,6 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             return;
         }
         if (missingIds.size() >= MAX_MISSING_IDS) {
-            // Ids cycled through by a broken or hostile producer: start over rather than grow.
             missingIds.clear();
         }
         missingIds.put(id, new MissingId(message, System.nanoTime() + missingIdTtlNanos));

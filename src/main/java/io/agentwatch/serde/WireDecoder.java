@@ -1,8 +1,6 @@
 package io.agentwatch.serde;
 
 import java.io.IOException;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -24,21 +22,15 @@ import org.apache.avro.specific.SpecificRecord;
  * registry request, not one per record.
  */
 final class WireDecoder<T extends SpecificRecord> {
+    /** Most refused ids remembered: a producer cycling through ids must not grow the map without end. */
+    static final int MAX_REFUSED_IDS = 1_000;
 
     private final SchemaRegistryClient registry;
     private final Class<T> type;
     private final Schema readerSchema;
     private final SpecificData model;
     private final Map<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
-    private final Map<Integer, Refusal> refusedWriterIds = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Refusal> eldest) {
-            // Bounded: a producer cycling through ids must not grow it without end.
-            return size() > MAX_REFUSED_IDS;
-        }
-    });
-
-    static final int MAX_REFUSED_IDS = 1_000;
+    private final Map<Integer, Refusal> refusedWriterIds = new ConcurrentHashMap<>();
 
     /** Why an id cannot be read, kept to refuse its next records the same way. */
     private record Refusal(AvroSerdeException.Reason reason, String detail) {
@@ -109,6 +101,9 @@ final class WireDecoder<T extends SpecificRecord> {
 
     private AvroSerdeException refuse(String topic, int id, AvroSerdeException.Reason reason, String detail,
                                       Throwable cause) {
+        if (refusedWriterIds.size() >= MAX_REFUSED_IDS) {
+            refusedWriterIds.clear();
+        }
         refusedWriterIds.put(id, new Refusal(reason, detail));
         return new AvroSerdeException(reason, topic, id, detail, cause);
     }

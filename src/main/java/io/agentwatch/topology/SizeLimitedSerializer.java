@@ -38,11 +38,11 @@ final class SizeLimitedSerializer<T> implements Serializer<T> {
     @Override
     public byte[] serialize(String topic, Headers headers, T data) {
         byte[] bytes = inner.serialize(topic, headers, data);
-        long size = (long) (bytes == null ? 0 : bytes.length) + headerBytes(headers) + keyAllowanceBytes
-                + RECORD_OVERHEAD_BYTES;
+        int length = bytes == null ? 0 : bytes.length;
+        long size = (long) length + headerBytes(headers) + keyAllowanceBytes + RECORD_OVERHEAD_BYTES;
         if (size > maxRecordBytes) {
             throw new RecordTooLargeException("a " + (data == null ? "record" : data.getClass().getSimpleName())
-                    + " of " + bytes.length + " bytes for " + topic + " would exceed the producer's max.request.size of "
+                    + " of " + length + " bytes for " + topic + " would exceed the producer's max.request.size of "
                     + maxRecordBytes + " bytes (with key, headers and framing)");
         }
         return bytes;
