@@ -39,6 +39,12 @@ import java.util.regex.Pattern;
 public final class ToolCatalog {
     private static final String BUILT_IN = "/default-catalog.yaml";
     private static final CatalogEntry NONE = new CatalogEntry("*", null, null, null, null, null);
+    /**
+     * Most tool names whose lookup is remembered. Tool names come from input events, so a
+     * producer inventing names must not grow the heap (100,000 names held about 100 MB): when
+     * full, the cache starts over, and the names in use fill it again at one glob scan each.
+     */
+    static final int MAX_CACHED_NAMES = 10_000;
 
     private final Map<String, CatalogEntry> exact = new HashMap<>();
     private final List<Map.Entry<Pattern, CatalogEntry>> globs = new ArrayList<>();
@@ -143,7 +149,19 @@ public final class ToolCatalog {
 
     /** The entry for {@code tool}: exact match, else the first matching glob, else an empty entry. */
     public CatalogEntry lookup(String tool) {
+        CatalogEntry cached = resolved.get(tool);
+        if (cached != null) {
+            return cached;
+        }
+        if (resolved.size() >= MAX_CACHED_NAMES) {
+            resolved.clear();
+        }
         return resolved.computeIfAbsent(tool, this::resolve);
+    }
+
+    /** Names whose lookup is cached now (tests). */
+    int cachedNames() {
+        return resolved.size();
     }
 
     private CatalogEntry resolve(String tool) {

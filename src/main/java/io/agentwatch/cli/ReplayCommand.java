@@ -7,12 +7,13 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.replay.ReplayReport;
 import io.agentwatch.replay.Replayer;
+import io.agentwatch.topology.InputRules;
 import io.agentwatch.trace.AvroJson;
 import io.agentwatch.trace.TraceCodec;
 import io.agentwatch.trace.TraceEvent;
-import java.io.BufferedReader;
+import io.agentwatch.trace.TraceLines;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -65,7 +66,7 @@ public final class ReplayCommand implements Callable<Integer> {
             overrides.put(AgentwatchConfig.CATALOG_FILE, catalog.toString());
         }
         AgentwatchConfig c = Commands.loadConfig(config, overrides);
-        BufferedReader in = open();
+        TraceLines lines = new TraceLines(open(), c.getInt(AgentwatchConfig.REPLAY_MAX_LINE_BYTES));
         AtomicLong streamTime = new AtomicLong();
         Clock eventClock = new Clock() {
             @Override
@@ -91,22 +92,28 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplayReport report = new ReplayReport();
         boolean showProgress = progress != null ? progress : System.console() != null;
         long started = System.nanoTime();
-        try (in; PrintWriter w = writer();
+        try (lines; PrintWriter w = writer();
              Replayer replayer = new Replayer(c, Commands.services(c, DetectionObserver.NONE, eventClock, true),
                      Instant.EPOCH)) {
-            String line;
-            long lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+            TraceLines.Line line;
+            while ((line = lines.next()) != null) {
+                long lineNo = line.number();
+                if (line.isReadable() && line.text().isBlank()) {
                     continue;
                 }
-                TraceEvent e;
-                try {
-                    e = TraceCodec.parse(line);
-                } catch (IllegalArgumentException ex) {
+                String problem = line.problem();
+                TraceEvent e = null;
+                if (problem == null) {
+                    try {
+                        e = TraceCodec.parse(line.text());
+                    } catch (IllegalArgumentException ex) {
+                        problem = ex.getMessage();
+                    }
+                }
+                if (problem != null) {
                     report.badLine();
-                    System.err.println("line " + lineNo + ": skipped: " + ex.getMessage());
+                    // The message may quote the line: escaped, so that a hostile line cannot drive the terminal.
+                    System.err.println("line " + lineNo + ": skipped: " + InputRules.printable(problem, 500));
                     continue;
                 }
                 report.event(e);
@@ -138,16 +145,16 @@ public final class ReplayCommand implements Callable<Integer> {
         return node;
     }
 
-    private BufferedReader open() {
+    private InputStream open() {
         if ("-".equals(trace)) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return System.in;
         }
         Path p = Path.of(trace);
         if (!Files.isReadable(p)) {
             throw new ExitCodes.UsageException("trace file " + p + " does not exist or is not readable");
         }
         try {
-            return Files.newBufferedReader(p, StandardCharsets.UTF_8);
+            return Files.newInputStream(p);
         } catch (IOException e) {
             throw new ExitCodes.UsageException("cannot open trace file " + p + ": " + e.getMessage());
         }

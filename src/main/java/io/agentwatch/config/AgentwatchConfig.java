@@ -3,6 +3,8 @@ package io.agentwatch.config;
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.config.Topics;
+import io.agentwatch.serde.AvroSerdeConfig;
+import io.agentwatch.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -53,6 +55,9 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String STATE_RETENTION = "state.retention";
     public static final String MAX_FUTURE_SKEW = "event.max.future.skew";
     public static final String REPLAY_MAX_GAP = "replay.max.gap";
+    public static final String REPLAY_MAX_LINE_BYTES = "replay.max.line.bytes";
+    public static final String INPUT_MAX_FIELD_CHARS = "input.max.field.chars";
+    public static final String INPUT_MAX_LIST_ENTRIES = "input.max.list.entries";
     public static final String PUNCTUATE_INTERVAL = "punctuate.interval";
     public static final String DRIFT_THRESHOLD_BITS = "drift.surprisal.threshold.bits";
     public static final String DRIFT_SESSION_SCORE = "drift.session.score";
@@ -102,8 +107,11 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(SESSION_IDLE_TIMEOUT, Type.STRING, "30m", Durations.positive(), Importance.MEDIUM, "A session with no call for this long (stream time), plus event.max.future.skew, has ended; if it raised nothing HIGH or CRITICAL, the baseline learns from it.")
             .define(TOKEN_EXPIRY_LEEWAY, Type.STRING, "30s", Importance.LOW, "Clock leeway when judging a call against a token's expiry.")
             .define(STATE_RETENTION, Type.STRING, "1h", Durations.positive(), Importance.LOW, "How long expired or revoked tokens are kept before they are purged (grace for late calls).")
-            .define(MAX_FUTURE_SKEW, Type.STRING, "1h", Durations.positive(), Importance.MEDIUM, "Records stamped further than this ahead of the wall clock go to the DLQ, so one bad clock cannot expire every token of a partition.")
-            .define(REPLAY_MAX_GAP, Type.STRING, "90d", Durations.positive(), Importance.LOW, "replay only: a record further than this ahead of the trace's stream time goes to the DLQ. Traces have nights and weekends between sessions, so this is far larger than event.max.future.skew.")
+            .define(MAX_FUTURE_SKEW, Type.STRING, "5m", Durations.positive(), Importance.MEDIUM, "Records stamped further than this ahead of the wall clock go to the DLQ (future-timestamp), so one bad clock cannot expire every token of a partition; records stamped before 1970 go there too (pre-epoch-timestamp).")
+            .define(REPLAY_MAX_GAP, Type.STRING, "90d", Durations.positive(), Importance.LOW, "replay only: a record further than this ahead of the trace's stream time (before the first accepted record: of the machine's clock, since a recorded trace does not come from the future) goes to the DLQ. Traces have nights and weekends between sessions, so this is far larger than event.max.future.skew.")
+            .define(REPLAY_MAX_LINE_BYTES, Type.INT, 1_048_576, Range.between(1024, 64 * 1_048_576), Importance.LOW, "replay only: a trace line longer than this (bytes) is reported and skipped without being held in memory.")
+            .define(INPUT_MAX_FIELD_CHARS, Type.INT, 2048, Range.between(64, 1_000_000), Importance.MEDIUM, "Longest string an input field may hold (ids, names, targets, scopes, attribute keys and values); a record with a longer one goes to the DLQ (field-too-long). Bounds what one record can put into state, findings and revoke commands.")
+            .define(INPUT_MAX_LIST_ENTRIES, Type.INT, 256, Range.between(8, 100_000), Importance.LOW, "Most entries an input list or map may hold (scopes, boundaries, actor_chain, attributes); a record with more goes to the DLQ (too-many-entries).")
             .define(PUNCTUATE_INTERVAL, Type.STRING, "1m", Durations.positive(), Importance.LOW, "Stream-time interval of the sweep that closes idle sessions, purges tokens and checks unconfirmed revocations.")
             .define(DRIFT_THRESHOLD_BITS, Type.DOUBLE, 4.0, Range.between(0.5, 64), Importance.HIGH, "Surprisal (bits, -log2 probability) at or above which a value is UNSEEN/RARE enough to report. 4 bits = probability 1/16 given the agent's history.")
             .define(DRIFT_SESSION_SCORE, Type.DOUBLE, 12.0, Range.atLeast(1), Importance.MEDIUM, "Accumulated weighted surprisal in one session that raises a session-level drift finding (several mildly rare actions add up).")
@@ -169,13 +177,18 @@ public final class AgentwatchConfig extends AbstractConfig {
         return originalsWithPrefix(KAFKA_PREFIX, true);
     }
 
-    /** Settings for the value serde: the registry URL and every schema.registry.* / serde key. */
+    /**
+     * Settings for the value serde: the registry URL, every key of agentwatch's serde (retries,
+     * timeouts, truststore) and every schema.registry.* / basic.auth.* / bearer.auth.* key (for a
+     * plugged-in serde such as Confluent's).
+     */
     public Map<String, Object> serdeConfig() {
         Map<String, Object> m = new HashMap<>();
         originals().forEach((k, v) -> {
             String key = k.toLowerCase(Locale.ROOT);
-            if (key.startsWith("schema.registry.") || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.")
-                    || key.equals("value.serde.class") || key.equals("auto.register.schemas")) {
+            if (AvroSerdeConfig.names().contains(key) || key.startsWith("schema.registry.")
+                    || key.startsWith("basic.auth.") || key.startsWith("bearer.auth.")
+                    || key.equals(AvroSerdes.VALUE_SERDE_CLASS)) {
                 m.put(k, v);
             }
         });

@@ -8,7 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.topology.BaselineResets;
-import io.agentwatch.topology.InputValidator;
+import io.agentwatch.topology.InputRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -448,13 +448,13 @@ public final class HttpEndpoints implements AutoCloseable {
     private static String agentId(HttpExchange ex, String raw) throws IOException {
         String id;
         try {
-            // '+' is a legal character of SPIFFE paths, not a space as in form encoding.
+            // A '+' stays a '+' (and is then refused): only form encoding makes it a space.
             id = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             error(ex, 400, "malformed URL encoding in the agent id '" + raw + "': URL-encode the SPIFFE id");
             return null;
         }
-        if (!InputValidator.SPIFFE_ID.matcher(id).matches()) {
+        if (!InputRules.SPIFFE_ID.matcher(id).matches()) {
             error(ex, 400, "'" + id + "' is not a SPIFFE ID: use the agent's id such as "
                     + "spiffe://corp.example/agents/billing-bot, URL-encoded (spiffe%3A%2F%2Fcorp.example%2Fagents%2Fbilling-bot)");
             return null;

@@ -7,6 +7,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -31,8 +33,14 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String RETRIES_MAX_WAIT_MS = "retries.max.wait.ms";
     public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
+    public static final String MISSING_ID_CACHE_TTL_SEC = "missing.id.cache.ttl.sec";
+    public static final String SSL_TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String SSL_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String SSL_TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
 
     static final String MOCK_SCHEME = "mock://";
+    /** The user:password@ part of a URL, wherever it sits in a text. */
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("(?<=://)[^/?#\\s]*@");
 
     private static final ConfigDef CONFIG_DEF = new ConfigDef()
             .define(SCHEMA_REGISTRY_URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
@@ -63,7 +71,22 @@ public final class AvroSerdeConfig extends AbstractConfig {
             .define(HTTP_CONNECT_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Timeout to open a connection to the registry.")
             .define(HTTP_READ_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "Timeout of one request, from sending it to the end of the response.");
+                    "Timeout of one request, from sending it to the end of the response.")
+            .define(MISSING_ID_CACHE_TTL_SEC, Type.LONG, 60L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "How long the registry's 'no such schema id' is remembered, so that a stream of records"
+                            + " with an unknown id costs one request, not one per record; 0: ask every time.")
+            .define(SSL_TRUSTSTORE_LOCATION, Type.STRING, "", Importance.MEDIUM,
+                    "Truststore file with the certificates that https:// registry URLs are checked against;"
+                            + " empty: the JVM's default trust (its cacerts).")
+            .define(SSL_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM,
+                    "Password of the truststore, if it has one.")
+            .define(SSL_TRUSTSTORE_TYPE, Type.STRING, "JKS", ConfigDef.ValidString.in("JKS", "PKCS12"),
+                    Importance.LOW, "Format of the truststore: JKS or PKCS12.");
+
+    /** Every key this config reads, so that an application can pass exactly these on. */
+    public static Set<String> names() {
+        return CONFIG_DEF.names();
+    }
 
     public AvroSerdeConfig(Map<String, ?> originals) {
         // doLog=false: the application passes its whole config map, and logging it here would
@@ -96,6 +119,37 @@ public final class AvroSerdeConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(HTTP_READ_TIMEOUT_MS));
     }
 
+    public Duration missingIdCacheTtl() {
+        return Duration.ofSeconds(getLong(MISSING_ID_CACHE_TTL_SEC));
+    }
+
+    /** The truststore for https:// registries, when one is configured. */
+    public Optional<Truststore> truststore() {
+        String location = getString(SSL_TRUSTSTORE_LOCATION);
+        if (location == null || location.isBlank()) {
+            return Optional.empty();
+        }
+        Password password = getPassword(SSL_TRUSTSTORE_PASSWORD);
+        return Optional.of(new Truststore(location, getString(SSL_TRUSTSTORE_TYPE),
+                password == null ? null : password.value()));
+    }
+
+    /** A truststore file, its format and password (null when it has none). */
+    public record Truststore(String location, String type, String password) {
+        @Override
+        public String toString() {
+            return type + " truststore " + location;
+        }
+    }
+
+    /**
+     * {@code text} with the credentials of every URL in it replaced by {@code ***}: URLs end up
+     * in exception messages and logs, their user:password must not.
+     */
+    public static String redact(String text) {
+        return text == null ? null : URL_CREDENTIALS.matcher(text).replaceAll("***@");
+    }
+
     /** The value of the Authorization header to send, if credentials are configured. */
     public Optional<String> authorizationHeader() {
         Optional<String> bearer = bearerToken();
@@ -109,7 +163,7 @@ public final class AvroSerdeConfig extends AbstractConfig {
     private Optional<String> basicCredentials() {
         String source = getString(BASIC_AUTH_CREDENTIALS_SOURCE);
         Optional<String> fromUrl = registryUrls().stream()
-                .map(url -> URI.create(url).getRawUserInfo())
+                .map(AvroSerdeConfig::rawUserInfo)
                 .filter(userInfo -> userInfo != null && !userInfo.isEmpty())
                 .findFirst();
         switch (source) {
@@ -124,6 +178,15 @@ public final class AvroSerdeConfig extends AbstractConfig {
         }
     }
 
+    private static String rawUserInfo(String url) {
+        try {
+            return URI.create(url).getRawUserInfo();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SCHEMA_REGISTRY_URL + " '" + redact(url) + "' is not a valid URL: "
+                    + redact(e.getMessage()));
+        }
+    }
+
     private Optional<String> basicAuthUserInfo() {
         return Optional.ofNullable(getPassword(BASIC_AUTH_USER_INFO)).map(Password::value);
     }
@@ -135,16 +198,18 @@ public final class AvroSerdeConfig extends AbstractConfig {
     private static void validateUrls(String name, Object value) {
         @SuppressWarnings("unchecked")
         List<String> urls = (List<String>) value;
+        // The value is echoed redacted: ConfigException prints it, and it may carry user:password@.
+        String shown = redact(String.join(",", urls));
         if (urls.isEmpty()) {
-            throw new ConfigException(name, value, "at least one registry URL is needed");
+            throw new ConfigException(name, shown, "at least one registry URL is needed");
         }
         long mocks = urls.stream().filter(url -> url.startsWith(MOCK_SCHEME)).count();
         if (mocks > 0 && urls.size() > 1) {
-            throw new ConfigException(name, value, "a mock:// URL stands alone, without other URLs");
+            throw new ConfigException(name, shown, "a mock:// URL stands alone, without other URLs");
         }
         for (String url : urls) {
             if (!url.startsWith(MOCK_SCHEME) && !url.startsWith("http://") && !url.startsWith("https://")) {
-                throw new ConfigException(name, value, "'" + url + "' is neither http(s):// nor mock://");
+                throw new ConfigException(name, shown, "'" + redact(url) + "' is neither http(s):// nor mock://");
             }
         }
     }

@@ -15,8 +15,10 @@ public class AvroSerdeException extends SerializationException {
         BAD_MAGIC_BYTE("bad-magic-byte"),
         /** The schema id in the payload is not known to the registry. */
         UNKNOWN_SCHEMA_ID("unknown-schema-id"),
-        /** The writer's schema cannot be resolved to the reader's type (or is not Avro). */
+        /** The writer's schema cannot be resolved to the reader's type. */
         INCOMPATIBLE_SCHEMA("incompatible-schema"),
+        /** The schema id names a schema the registry holds in another format (Protobuf, JSON Schema). */
+        UNSUPPORTED_SCHEMA("unsupported-schema"),
         /** The bytes do not decode with the writer's schema: truncated, trailing bytes, garbage. */
         CORRUPT_PAYLOAD("corrupt-payload"),
         /** Serializing only: the record does not match its own schema (e.g. null in a required field). */

@@ -19,20 +19,32 @@ import org.apache.kafka.common.config.ConfigException;
  * {@code /apis/ccompat/v7}). Ids and schemas never change once registered, so both directions
  * are cached for the life of the client; only {@link #getLatest} always asks.
  *
+ * <p>A 404 for an id is remembered for {@value AvroSerdeConfig#MISSING_ID_CACHE_TTL_SEC} (a
+ * replica may not have caught up yet, so not forever), in at most {@value #MAX_MISSING_IDS} ids.
+ *
  * <p>Limit: schema references (a schema importing types registered under other subjects) are
  * not resolved; such a schema fails to parse and is reported as unsupported.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Most unknown ids remembered at once; when full, the memory starts over rather than grow. */
+    static final int MAX_MISSING_IDS = 10_000;
 
     private final RegistryTransport transport;
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+    private final long missingIdTtlNanos;
+    /** Ids the registry did not know, with the time (System.nanoTime) until which that answer stands. */
+    private final Map<Integer, MissingId> missingIds = new ConcurrentHashMap<>();
+
+    private record MissingId(String message, long untilNanos) {
+    }
 
     public HttpSchemaRegistryClient(AvroSerdeConfig config) {
         this.transport = new RegistryTransport(baseUrls(config.registryUrls()), config.authorizationHeader(),
-                config.retryPolicy(), config.connectTimeout(), config.readTimeout());
+                config.retryPolicy(), config.connectTimeout(), config.readTimeout(), config.truststore());
+        this.missingIdTtlNanos = config.missingIdCacheTtl().toNanos();
     }
 
     @Override
@@ -52,10 +64,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
+        MissingId missing = missingIds.get(id);
+        if (missing != null && System.nanoTime() - missing.untilNanos() < 0) {
+            throw new SchemaNotFoundException(missing.message());
+        }
         RegistryResponse response = transport.get("/schemas/ids/" + id);
         if (response.status() == 404) {
-            throw new SchemaNotFoundException("Schema id " + id + " is unknown to the registry at "
-                    + response.uri() + ": " + response.errorMessage());
+            String message = "Schema id " + id + " is unknown to the registry at " + response.uri() + ": "
+                    + response.errorMessage();
+            rememberMissing(id, message);
+            throw new SchemaNotFoundException(message);
         }
         JsonNode body = successBody(response, "fetch schema id " + id);
         Schema schema = parse(body, id, response.uri());
@@ -75,6 +93,16 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         Schema schema = parse(body, id, response.uri());
         schemasById.putIfAbsent(id, schema);
         return new RegisteredSchema(subject, requiredInt(body, "version", response), id, schema);
+    }
+
+    private void rememberMissing(int id, String message) {
+        if (missingIdTtlNanos == 0) {
+            return;
+        }
+        if (missingIds.size() >= MAX_MISSING_IDS) {
+            missingIds.clear();
+        }
+        missingIds.put(id, new MissingId(message, System.nanoTime() + missingIdTtlNanos));
     }
 
     /**
@@ -152,7 +180,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
             URI uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
             return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
         } catch (IllegalArgumentException | URISyntaxException e) {
-            throw new ConfigException(AvroSerdeConfig.SCHEMA_REGISTRY_URL, url, "not a valid URL: " + e.getMessage());
+            throw new ConfigException(AvroSerdeConfig.SCHEMA_REGISTRY_URL, AvroSerdeConfig.redact(url),
+                    "not a valid URL: " + AvroSerdeConfig.redact(e.getMessage()));
         }
     }
 

@@ -24,6 +24,9 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<String, Integer> idsBySchemaText = new HashMap<>();
     private final Map<Integer, Schema> schemasById = new HashMap<>();
     private final Map<String, List<Integer>> idsBySubject = new HashMap<>();
+    /** Ids of schemas in another format than Avro, with that format's name. */
+    private final Map<Integer, String> foreignFormatById = new HashMap<>();
+    private int lastId;
 
     private MockSchemaRegistryClient(String scope) {
         this.scope = scope;
@@ -42,7 +45,7 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
     @Override
     public synchronized int register(String subject, Schema schema) {
         int id = idsBySchemaText.computeIfAbsent(schema.toString(), text -> {
-            int next = idsBySchemaText.size() + 1;
+            int next = ++lastId;
             schemasById.put(next, schema);
             return next;
         });
@@ -50,6 +53,17 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
         if (!versions.contains(id)) {
             versions.add(id);
         }
+        return id;
+    }
+
+    /**
+     * Registers a schema in another format ({@code PROTOBUF}, {@code JSON}), as a real registry
+     * holds them beside Avro ones, and returns its id; {@link #getById} refuses it as unsupported.
+     */
+    public synchronized int registerOtherFormat(String subject, String schemaType) {
+        int id = ++lastId;
+        foreignFormatById.put(id, schemaType);
+        idsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
         return id;
     }
 
@@ -66,6 +80,11 @@ public final class MockSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public synchronized Schema getById(int id) {
+        String otherFormat = foreignFormatById.get(id);
+        if (otherFormat != null) {
+            throw new UnsupportedSchemaException("Schema id " + id + " in mock://" + scope + " is a " + otherFormat
+                    + " schema, not Avro", null);
+        }
         Schema schema = schemasById.get(id);
         if (schema == null) {
             throw new SchemaNotFoundException("Schema id " + id + " is unknown to mock://" + scope);

@@ -1,6 +1,7 @@
 package io.agentwatch.serde;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,11 +9,19 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +37,13 @@ final class RegistryTransport {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     /**
-     * One java.net.http client per connect timeout for the whole JVM: each client owns a
-     * selector thread, and Java 17 cannot close a client, so one per serde would leak threads.
+     * One java.net.http client per connect timeout and truststore for the whole JVM: each client
+     * owns a selector thread, and Java 17 cannot close a client, so one per serde would leak threads.
      */
-    private static final Map<Duration, HttpClient> HTTP_CLIENTS = new ConcurrentHashMap<>();
+    private static final Map<ClientSettings, HttpClient> HTTP_CLIENTS = new ConcurrentHashMap<>();
+
+    private record ClientSettings(Duration connectTimeout, Optional<AvroSerdeConfig.Truststore> truststore) {
+    }
 
     private final List<URI> baseUrls;
     private final Optional<String> authorization;
@@ -42,16 +54,39 @@ final class RegistryTransport {
     private volatile int preferredUrl;
 
     RegistryTransport(List<URI> baseUrls, Optional<String> authorization, RetryPolicy retryPolicy,
-            Duration connectTimeout, Duration readTimeout) {
+            Duration connectTimeout, Duration readTimeout, Optional<AvroSerdeConfig.Truststore> truststore) {
         this.baseUrls = List.copyOf(baseUrls);
         this.authorization = authorization;
         this.retryPolicy = retryPolicy;
         this.readTimeout = readTimeout;
-        this.http = HTTP_CLIENTS.computeIfAbsent(connectTimeout, timeout -> HttpClient.newBuilder()
-                .connectTimeout(timeout)
+        this.http = HTTP_CLIENTS.computeIfAbsent(new ClientSettings(connectTimeout, truststore),
+                RegistryTransport::newClient);
+    }
+
+    private static HttpClient newClient(ClientSettings settings) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
                 // Registries speak HTTP/1.1; skipping the h2c upgrade attempt saves a round trip.
-                .version(HttpClient.Version.HTTP_1_1)
-                .build());
+                .version(HttpClient.Version.HTTP_1_1);
+        settings.truststore().ifPresent(t -> builder.sslContext(sslContext(t)));
+        return builder.build();
+    }
+
+    private static SSLContext sslContext(AvroSerdeConfig.Truststore truststore) {
+        char[] password = truststore.password() == null ? null : truststore.password().toCharArray();
+        try (InputStream in = Files.newInputStream(Path.of(truststore.location()))) {
+            KeyStore store = KeyStore.getInstance(truststore.type());
+            store.load(in, password);
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(AvroSerdeConfig.SSL_TRUSTSTORE_LOCATION, truststore.location(),
+                    "cannot load the " + truststore.type() + " truststore (" + e.getMessage() + "): check the file, "
+                            + AvroSerdeConfig.SSL_TRUSTSTORE_TYPE + " and " + AvroSerdeConfig.SSL_TRUSTSTORE_PASSWORD);
+        }
     }
 
     RegistryResponse get(String path) {
@@ -138,6 +173,10 @@ final class RegistryTransport {
         }
         if (e instanceof HttpTimeoutException) {
             return "no answer within " + readTimeout.toMillis() + " ms (HttpTimeoutException)";
+        }
+        if (e instanceof SSLHandshakeException) {
+            return "TLS handshake failed (" + e.getMessage() + "): if the registry's certificate is signed by"
+                    + " your own CA, set " + AvroSerdeConfig.SSL_TRUSTSTORE_LOCATION + " to a truststore holding it";
         }
         if (e instanceof ConnectException) {
             // The JDK's client gives no message here; refused is by far the usual cause.

@@ -13,14 +13,16 @@ import io.agentwatch.respond.ResponseSettings;
 import io.agentwatch.state.BaselinePolicy;
 import io.agentwatch.state.StateSerde;
 import io.agentwatch.topology.DetectionObserver;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -41,10 +43,13 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * tool-calls / token-issuances / token-revocations ─► validate ─► agent-monitor ─► findings
- *                                                       │ bad ─► dlq   │ stores   ├► revoke-commands
+ *                                                                      │ stores   ├► revoke-commands
  *                                                                      │          └► token-index
  * token-index ─► token-index-updater (global store, read by agent-monitor)
  * </pre>
+ *
+ * Records that cannot be decoded, fail validation, fail processing or cannot be written go to
+ * the dead-letter topic through {@link DeadLetterExceptionHandler}, with their original bytes.
  */
 public final class AgentwatchTopology {
     /** The sources' offset reset: none of their own, auto.offset.reset applies. */
@@ -62,6 +67,7 @@ public final class AgentwatchTopology {
         Properties p = config.streamsProperties();
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put("processing.exception.handler.global.enabled", true);
         p.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, TopicNames.from(config).deadLetters());
         p.put(DeadLetterExceptionHandler.OBSERVER_CONFIG, observer);
@@ -76,7 +82,11 @@ public final class AgentwatchTopology {
 
         Duration maxSkew = config.duration(services.replay()
                 ? AgentwatchConfig.REPLAY_MAX_GAP : AgentwatchConfig.MAX_FUTURE_SKEW);
-        TimestampExtractor guard = new FutureTimestampGuard(services.clock(), services.replay(), maxSkew.toMillis());
+        // Replay stamps detected_at with the services' clock, which follows the trace: its first
+        // record is judged against the machine's clock instead.
+        EventTimeRule timeRule = new EventTimeRule(services.replay() ? Clock.systemUTC() : services.clock(),
+                services.replay(), maxSkew);
+        TimestampExtractor guard = new FutureTimestampGuard(timeRule, services.clock());
         t.addSource(DEFAULT_RESET, Names.TOOL_CALLS_SOURCE, guard, keys,
                 upcast(serdes.forClass(ToolCall.class).deserializer()), topics.toolCalls());
         t.addSource(DEFAULT_RESET, Names.TOKEN_ISSUANCES_SOURCE, guard, keys,
@@ -84,8 +94,8 @@ public final class AgentwatchTopology {
         t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, keys,
                 upcast(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
 
-        ProcessorSupplier<String, SpecificRecord, Object, Object> validator =
-                () -> new InputValidator(services, maxSkew);
+        InputRules rules = InputRules.from(config);
+        ProcessorSupplier<String, SpecificRecord, Object, Object> validator = () -> new InputValidator(rules, timeRule);
         t.addProcessor(Names.VALIDATE, validator,
                 Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE);
 
@@ -116,14 +126,13 @@ public final class AgentwatchTopology {
         }, Names.VALIDATE);
 
         StringSerializer keyOut = new StringSerializer();
+        int maxRecordBytes = maxRequestBytes(config.streamsProperties());
         t.addSink(Names.FINDINGS_SINK, topics.findings(), keyOut,
-                upcast(serdes.forClass(Finding.class).serializer()), Names.AGENT_MONITOR);
+                limited(serdes.forClass(Finding.class).serializer(), maxRecordBytes, rules), Names.AGENT_MONITOR);
         t.addSink(Names.REVOKE_COMMANDS_SINK, topics.revokeCommands(), keyOut,
-                upcast(serdes.forClass(RevokeCommand.class).serializer()), Names.AGENT_MONITOR);
+                limited(serdes.forClass(RevokeCommand.class).serializer(), maxRecordBytes, rules), Names.AGENT_MONITOR);
         t.addSink(Names.TOKEN_INDEX_SINK, topics.tokenIndex(), keyOut,
-                upcast(serdes.forClass(TokenIssued.class).serializer()), Names.AGENT_MONITOR);
-        t.addSink(Names.DLQ_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
-                Names.VALIDATE);
+                limited(serdes.forClass(TokenIssued.class).serializer(), maxRecordBytes, rules), Names.AGENT_MONITOR);
 
         // The token index is a global store: every instance holds all tokens, for the checks
         // that need another agent's token. It is restored from its compacted topic, so no changelog.
@@ -148,13 +157,28 @@ public final class AgentwatchTopology {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> Deserializer<T> upcast(Deserializer<? extends T> d) {
-        return (Deserializer<T>) d;
+    /**
+     * The producer's max.request.size as Kafka Streams will set it ({@code producer.} prefix
+     * first): outputs and dead letters must fit in it.
+     */
+    static int maxRequestBytes(Map<?, ?> streamsConfig) {
+        Object value = streamsConfig.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
+        if (value == null) {
+            value = streamsConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        if (value == null) {
+            value = ProducerConfig.configDef().defaultValues().get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        }
+        return Integer.parseInt(value.toString().trim());
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> Serializer<T> upcast(Serializer<? super T> s) {
-        return (Serializer<T>) s;
+    private static <T> Serializer<T> limited(Serializer<? super T> s, int maxRecordBytes, InputRules rules) {
+        return new SizeLimitedSerializer<>((Serializer<T>) s, maxRecordBytes, rules.maxFieldChars());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Deserializer<T> upcast(Deserializer<? extends T> d) {
+        return (Deserializer<T>) d;
     }
 }

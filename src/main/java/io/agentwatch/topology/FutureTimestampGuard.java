@@ -4,34 +4,30 @@ import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.trace.TraceEvent;
-import org.apache.avro.specific.SpecificRecord;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
  * Takes each input record's event time as its timestamp, so stream time is event time even
- * when producers stamp records with the time they sent them, and keeps a future-dated record
- * from moving stream time. Stream time comes from the timestamps
- * of the records read, before any processor sees them: a record whose timestamp (a producer
- * with a bad clock, or event time in replay) is far ahead would run the stream-time sweep as
- * if that much time had passed, expiring every token and closing every session of its
- * partition, even though {@link InputValidator} then dead-letters it. Such a record keeps the
- * partition's time instead; the validator still judges its event time and dead-letters it.
- * The reference is the wall clock live and, in replay (one thread), the latest timestamp
- * accepted on any input, as in the validator.
+ * when producers stamp records with the time they sent them, and keeps a record that
+ * {@link EventTimeRule} refuses from moving stream time. Stream time comes from the timestamps
+ * of the records read, before any processor sees them: {@link InputValidator} dead-letters such
+ * a record, but too late to keep its timestamp out of stream time. Such a record keeps the
+ * partition's time instead (replay: the latest time accepted on any input, as in the validator),
+ * and is never given a negative timestamp, which Kafka Streams would drop without a dead letter.
  */
 final class FutureTimestampGuard implements TimestampExtractor {
+    private final EventTimeRule rule;
     private final Clock clock;
-    private final boolean replay;
-    private final long maxSkewMs;
-    private final AtomicLong latestAccepted = new AtomicLong(-1);
+    private final AtomicLong latestAccepted = new AtomicLong(EventTimeRule.NONE);
 
-    FutureTimestampGuard(Clock clock, boolean replay, long maxSkewMs) {
+    /** {@code clock}: live, the wall clock, taken as the time of a partition's first record when that one is refused. */
+    FutureTimestampGuard(EventTimeRule rule, Clock clock) {
+        this.rule = rule;
         this.clock = clock;
-        this.replay = replay;
-        this.maxSkewMs = maxSkewMs;
     }
 
     @Override
@@ -40,10 +36,11 @@ final class FutureTimestampGuard implements TimestampExtractor {
         // timestamp the producer put on the record; anything else keeps the record's timestamp.
         long timestamp = record.value() instanceof SpecificRecord event && isInputEvent(event)
                 ? TraceEvent.eventTime(event).toEpochMilli() : record.timestamp();
-        long reference = replay ? Math.max(partitionTime, latestAccepted.get()) : clock.millis();
-        if (reference >= 0 && timestamp > reference + maxSkewMs) {
-            // replay: the latest accepted time; live: the partition's time, or the wall clock before any
-            return replay || partitionTime < 0 ? reference : partitionTime;
+        if (!rule.accepts(timestamp, latestAccepted.get())) {
+            if (rule.replay()) {
+                return Math.max(0, Math.max(partitionTime, latestAccepted.get()));
+            }
+            return partitionTime >= 0 ? partitionTime : clock.millis();
         }
         latestAccepted.accumulateAndGet(timestamp, Math::max);
         return timestamp;

@@ -10,8 +10,8 @@ import java.time.Clock;
  * What the topology needs besides config: the tool catalog, suppression rules (reloadable),
  * the value serdes, an observer for metrics and logs, and the clock that stamps
  * {@code detected_at} and judges future-dated records. {@code replay} judges future-dated
- * records against the trace's own stream time instead of the wall clock, and keeps state in
- * memory. {@code resets} carries operators' baseline resets to the stream threads.
+ * records against the trace's own stream time instead (before its first record, against the
+ * machine's clock), and keeps state in memory. {@code resets} carries operators' baseline resets to the stream threads.
  */
 public record MonitorServices(ToolCatalog catalog, Suppressions suppressions, ValueSerdes serdes,
                               DetectionObserver observer, Clock clock, boolean replay, BaselineResets resets) {

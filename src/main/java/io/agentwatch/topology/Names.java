@@ -14,7 +14,6 @@ public final class Names {
     public static final String FINDINGS_SINK = "findings-sink";
     public static final String REVOKE_COMMANDS_SINK = "revoke-commands-sink";
     public static final String TOKEN_INDEX_SINK = "token-index-sink";
-    public static final String DLQ_SINK = "dlq-sink";
     public static final String TOKEN_INDEX_SOURCE = "token-index-source";
     public static final String TOKEN_INDEX_UPDATER = "token-index-updater";
 

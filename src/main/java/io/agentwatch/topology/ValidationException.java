@@ -5,7 +5,8 @@ public final class ValidationException extends RuntimeException {
     private final String reason;
 
     public ValidationException(String reason, String message) {
-        super(message);
+        // A refusal of bad input, not a bug: no stack trace to fill per refused record.
+        super(message, null, false, false);
         this.reason = reason;
     }
 

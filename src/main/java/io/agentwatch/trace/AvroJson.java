@@ -25,6 +25,8 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class AvroJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Instant EARLIEST = Instant.ofEpochMilli(Long.MIN_VALUE);
+    private static final Instant LATEST = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private AvroJson() {
     }
@@ -188,13 +190,27 @@ public final class AvroJson {
      * as UTC, 'T' or a space between date and time), or epoch milliseconds as a number or string.
      */
     public static Instant readInstant(JsonNode node, String path) {
-        if (node.isIntegralNumber()) {
-            return Instant.ofEpochMilli(node.longValue());
-        }
         String text = node.asText().trim();
-        if (!text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
-            return Instant.ofEpochMilli(Long.parseLong(text));
+        Instant instant;
+        if (node.isIntegralNumber() || !text.isEmpty() && text.chars().allMatch(Character::isDigit)) {
+            if (node.isIntegralNumber() ? !node.canConvertToLong() : text.length() > 19) {
+                throw outOfRange(path, text);
+            }
+            try {
+                instant = Instant.ofEpochMilli(node.isIntegralNumber() ? node.longValue() : Long.parseLong(text));
+            } catch (NumberFormatException e) {
+                throw outOfRange(path, text);
+            }
+        } else {
+            instant = parseInstant(text, path);
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw outOfRange(path, text);
+        }
+        return instant;
+    }
+
+    private static Instant parseInstant(String text, String path) {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
@@ -203,10 +219,20 @@ public final class AvroJson {
                 String iso = text.replace(' ', 'T');
                 return java.time.LocalDateTime.parse(iso).toInstant(java.time.ZoneOffset.UTC);
             } catch (DateTimeParseException e2) {
-                throw new IllegalArgumentException(where(path) + "'" + text
+                throw new IllegalArgumentException(where(path) + "'" + abbreviate(text)
                         + "' is neither an ISO-8601 UTC timestamp (2026-01-05T09:00:03Z) nor epoch milliseconds");
             }
         }
+    }
+
+    /** Avro's timestamp-millis is a long of epoch milliseconds: an instant outside it cannot be written. */
+    private static IllegalArgumentException outOfRange(String path, String text) {
+        return new IllegalArgumentException(where(path) + "'" + abbreviate(text)
+                + "' is outside the range of epoch milliseconds (a signed 64-bit number)");
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 60) + "...";
     }
 
     private static JsonNode requireNumber(JsonNode node, String path) {

@@ -150,4 +150,21 @@ class ToolCatalogTest {
         assertThat(Glob.matches("a.b", "axb")).isFalse();
         assertThat(Glob.matches("*", null)).isFalse();
     }
+
+    @Test
+    void shouldKeepTheLookupCacheBoundedWhenEveryCallNamesANewTool() {
+        // given
+        ToolCatalog catalog = ToolCatalog.builtIn();
+
+        // when a producer invents ten times as many tool names as the cache holds
+        for (int i = 0; i < 10 * ToolCatalog.MAX_CACHED_NAMES; i++) {
+            catalog.lookup("send_invented_" + i);
+        }
+
+        // then the cache stayed within its bound, and lookups still answer right
+        assertThat(catalog.cachedNames()).isBetween(1, ToolCatalog.MAX_CACHED_NAMES);
+        assertThat(catalog.lookup("send_invented_3").operation()).isEqualTo(Operation.SEND);
+        assertThat(catalog.find("read_inbox")).isPresent();
+        assertThat(catalog.find("zz_invented")).isEmpty();
+    }
 }

@@ -349,6 +349,28 @@ class AvroSerdeTest {
     }
 
     @Test
+    void shouldRefuseASchemaIdOfAnotherFormatAsUnsupportedAskingTheRegistryOnce() {
+        // given a registry where id 7 is a Protobuf schema
+        try (StubRegistry stub = StubRegistry.start()) {
+            stub.answer(request -> new StubRegistry.Response(200,
+                    "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}"));
+            AvroSerde<ToolCall> serde = toolCallSerde(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, stub.url()));
+            byte[] payload = WireBytes.frame(7, new byte[] {10, 1, 'x'});
+
+            // when a stream of such records arrives
+            for (int i = 0; i < 5; i++) {
+                AvroSerdeException e = failure(() -> serde.deserialize(TOPIC, payload));
+
+                // then each is a bad record, not a registry outage
+                assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_SCHEMA);
+                assertThat(e.reason().code()).isEqualTo("unsupported-schema");
+                assertThat(e).hasMessageContaining("PROTOBUF");
+            }
+            assertThat(stub.requests()).hasSize(1);
+        }
+    }
+
+    @Test
     void shouldReportRegistryOutageAsRegistryErrorNotAsBadRecord() {
         // given a registry that only answers 503, and a payload whose schema id is not cached
         try (StubRegistry stub = StubRegistry.start()) {

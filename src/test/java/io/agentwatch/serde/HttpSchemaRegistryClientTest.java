@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.avro.ToolCall;
+import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.serde.StubRegistry.Response;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpSchemaRegistryClientTest {
 
@@ -322,6 +328,104 @@ class HttpSchemaRegistryClientTest {
         assertThat(stub.requests()).hasSize(1);
     }
 
+    @Test
+    void shouldAskOnceWithinTheTtlForAnIdTheRegistryDoesNotKnow() {
+        // given
+        stub.answer(request -> new Response(404, "{\"message\":\"Schema 9 not found\",\"error_code\":40403}"));
+        HttpSchemaRegistryClient client = client(config());
+
+        // when a stream of records names the same unknown id
+        for (int i = 0; i < 5; i++) {
+            assertThatThrownBy(() -> client.getById(9)).isInstanceOf(SchemaNotFoundException.class)
+                    .hasMessageContaining("Schema id 9 is unknown");
+        }
+
+        // then
+        assertThat(stub.requests()).hasSize(1);
+    }
+
+    @Test
+    void shouldAskEveryTimeForAnUnknownIdWhenTheTtlIsZero() {
+        // given
+        stub.answer(request -> new Response(404, "{\"message\":\"Schema 9 not found\",\"error_code\":40403}"));
+        Map<String, Object> config = config();
+        config.put(AvroSerdeConfig.MISSING_ID_CACHE_TTL_SEC, 0);
+        HttpSchemaRegistryClient client = client(config);
+
+        // when
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> client.getById(9)).isInstanceOf(SchemaNotFoundException.class);
+        }
+
+        // then
+        assertThat(stub.requests()).hasSize(3);
+    }
+
+    @Test
+    void shouldTakeTheRetryKeysFromTheApplicationsConfig() {
+        // given the application config of `run`, with retries switched off
+        stub.answer(request -> new Response(503, "{\"message\":\"down\"}"));
+        AgentwatchConfig app = new AgentwatchConfig(Map.of(AgentwatchConfig.SCHEMA_REGISTRY_URL, stub.url(),
+                AvroSerdeConfig.MAX_RETRIES, "0", AvroSerdeConfig.HTTP_READ_TIMEOUT_MS, "5000"));
+        HttpSchemaRegistryClient client = client(app.serdeConfig());
+
+        // when / then: one attempt, no retry
+        assertThatThrownBy(() -> client.getById(1)).isInstanceOf(RegistryUnavailableException.class)
+                .hasMessageContaining("failed 1 times");
+        assertThat(stub.requests()).hasSize(1);
+    }
+
+    @Test
+    void shouldTrustAnHttpsRegistryThroughTheConfiguredTruststoreOnly(@TempDir Path dir) throws Exception {
+        // given a registry whose certificate no public CA signed
+        SelfSignedTls tls = SelfSignedTls.create(dir);
+        try (StubRegistry https = StubRegistry.startHttps(tls.serverContext())) {
+            https.answer(request -> new Response(200, SCHEMA_JSON));
+            Map<String, Object> config = new HashMap<>();
+            config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, https.url());
+            config.put(AvroSerdeConfig.MAX_RETRIES, 0);
+
+            // when / then: without the truststore the handshake fails, saying what to set
+            assertThatThrownBy(() -> client(config).getById(1)).isInstanceOf(RegistryUnavailableException.class)
+                    .hasMessageContaining("TLS handshake failed")
+                    .hasMessageContaining(AvroSerdeConfig.SSL_TRUSTSTORE_LOCATION);
+
+            // and with it the schema is read
+            config.put(AvroSerdeConfig.SSL_TRUSTSTORE_LOCATION, tls.trustStore.toString());
+            config.put(AvroSerdeConfig.SSL_TRUSTSTORE_PASSWORD, SelfSignedTls.PASSWORD);
+            assertThat(client(config).getById(1)).isEqualTo(SCHEMA);
+        }
+    }
+
+    @Test
+    void shouldSayWhatIsWrongWithATruststoreThatCannotBeLoaded(@TempDir Path dir) throws IOException {
+        // given
+        Path notAStore = Files.writeString(dir.resolve("truststore.jks"), "not a keystore");
+        Map<String, Object> config = config();
+        config.put(AvroSerdeConfig.SSL_TRUSTSTORE_LOCATION, notAStore.toString());
+        config.put(AvroSerdeConfig.SSL_TRUSTSTORE_PASSWORD, "wrong");
+
+        // when / then
+        assertThatThrownBy(() -> client(config)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(notAStore.toString()).hasMessageContaining("cannot load the JKS truststore")
+                .hasMessageNotContaining("wrong");
+    }
+
+    @Test
+    void shouldNotRepeatTheUrlsCredentialsInAnyError() {
+        // given URLs carrying user:password@ that are wrong in three ways
+        List<String> badUrls = List.of("ftp://agentwatch:s3cr3t@registry.example",
+                "https://agentwatch:s3cr3t@registry example:8081", "https://agentwatch:s3cr3t@@registry.example:x");
+
+        // then none of the errors repeats the password
+        for (String url : badUrls) {
+            Throwable e = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> client(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, url)).getById(1));
+            assertThat(e).as(url).isInstanceOf(ConfigException.class);
+            assertThat(e.getMessage()).as(url).doesNotContain("s3cr3t").contains("***@");
+        }
+    }
+
     private void requireAuthorization(String expected) {
         stub.answer(request -> expected.equals(request.authorization())
                 ? (request.path().startsWith("/schemas/ids/") ? new Response(200, SCHEMA_JSON) : REGISTERED)
@@ -335,7 +439,7 @@ class HttpSchemaRegistryClientTest {
         return config;
     }
 
-    private static HttpSchemaRegistryClient client(Map<String, Object> config) {
+    private static HttpSchemaRegistryClient client(Map<String, ?> config) {
         return new HttpSchemaRegistryClient(new AvroSerdeConfig(config));
     }
 

@@ -17,29 +17,29 @@ import org.apache.avro.specific.SpecificRecord;
  * Builds wire-format payloads the way another producer would, independently of the serde under
  * test, so that tests can check the serde's bytes and feed it foreign ones.
  */
-final class WireBytes {
+public final class WireBytes {
 
     private WireBytes() {
     }
 
-    static byte[] frame(int schemaId, byte[] avroBinary) {
+    public static byte[] frame(int schemaId, byte[] avroBinary) {
         return ByteBuffer.allocate(5 + avroBinary.length).put((byte) 0).putInt(schemaId).put(avroBinary).array();
     }
 
     /** Generated records are written with their class's conversions (Instant), others as plain generic data. */
     @SuppressWarnings("unchecked")
-    static byte[] avroBinary(GenericRecord record) {
+    public static byte[] avroBinary(GenericRecord record) {
         GenericData model = record instanceof SpecificRecord ? SpecificData.getForClass(record.getClass()) : GenericData.get();
         DatumWriter<GenericRecord> writer = (DatumWriter<GenericRecord>) model.createDatumWriter(record.getSchema());
         return write(out -> writer.write(record, out));
     }
 
     /** The Avro binary form of one long (zig-zag varint), e.g. a string's claimed length. */
-    static byte[] avroLong(long value) {
+    public static byte[] avroLong(long value) {
         return write(out -> out.writeLong(value));
     }
 
-    static byte[] concat(byte[] first, byte[] second) {
+    public static byte[] concat(byte[] first, byte[] second) {
         byte[] result = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, result, first.length, second.length);
         return result;

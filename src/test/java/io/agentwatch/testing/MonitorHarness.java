@@ -55,25 +55,30 @@ public final class MonitorHarness implements AutoCloseable {
     private Instant now = START;
     private int sequence;
 
-    private MonitorHarness(Map<String, Object> overrides, Suppressions suppressions) {
+    private MonitorHarness(Map<String, Object> overrides, Suppressions suppressions, DetectionObserver observer) {
         Map<String, Object> props = new HashMap<>(overrides);
         props.putIfAbsent(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://harness-" + UUID.randomUUID());
         config = new AgentwatchConfig(props);
         MonitorServices services = new MonitorServices(ToolCatalog.builtIn(), suppressions, new RegistrySerdes(config),
-                DetectionObserver.NONE, clockOf(wallClock), true, new BaselineResets());
+                observer, clockOf(wallClock), true, new BaselineResets());
         replayer = new Replayer(config, services, START);
     }
 
     public static MonitorHarness create() {
-        return new MonitorHarness(Map.of(), Suppressions.none());
+        return new MonitorHarness(Map.of(), Suppressions.none(), DetectionObserver.NONE);
     }
 
     public static MonitorHarness create(Map<String, Object> config) {
-        return new MonitorHarness(config, Suppressions.none());
+        return new MonitorHarness(config, Suppressions.none(), DetectionObserver.NONE);
     }
 
     public static MonitorHarness create(Map<String, Object> config, Suppressions suppressions) {
-        return new MonitorHarness(config, suppressions);
+        return new MonitorHarness(config, suppressions, DetectionObserver.NONE);
+    }
+
+    /** With an observer that sees what the topology reports (metrics), dead letters included. */
+    public static MonitorHarness create(Map<String, Object> config, DetectionObserver observer) {
+        return new MonitorHarness(config, Suppressions.none(), observer);
     }
 
     /** A clock that reads {@code millis}: detected_at follows the trace, as in `replay`. */
