@@ -95,7 +95,9 @@ class InputRulesPropertyTest {
         for (Schema.Field f : call.getSchema().getFields()) {
             if (call.get(f.pos()) instanceof CharSequence text) {
                 assertThat(text.length()).isLessThanOrEqualTo(MAX_CHARS);
-                assertThat(text.codePoints().noneMatch(InputRules::isInvisible)).as(f.name()).isTrue();
+                // a target may carry the line breaks of a model's arguments, nothing else invisible
+                assertThat(text.codePoints().filter(c -> !(f.name().equals("target") && (c == '\t' || c == '\n'
+                        || c == '\r'))).noneMatch(InputRules::isInvisible)).as(f.name()).isTrue();
             }
         }
         for (Map.Entry<String, String> e : call.getAttributes().entrySet()) {
