@@ -8,6 +8,7 @@ import ch.qos.logback.core.OutputStreamAppender;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwatch.avro.Disposition;
 import io.agentwatch.avro.Evidence;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
@@ -120,7 +121,8 @@ public final class FindingLog implements DetectionObserver {
         return "finding " + f.getSeverity() + " " + f.getDetector() + "/" + f.getRule()
                 + " agent=" + f.getAgentId()
                 + (f.getSessionId() == null ? "" : " session=" + f.getSessionId())
-                + " action=" + f.getAction() + " risk=" + f.getSessionRisk()
+                + " action=" + f.getAction() + (f.getDisposition() == Disposition.TAKEN ? "" : " (" + f.getDisposition() + ")")
+                + " risk=" + f.getSessionRisk()
                 + " baseline=" + f.getBaselineState() + " id=" + f.getFindingId()
                 + ": " + oneLine(f.getSummary());
     }
@@ -144,6 +146,7 @@ public final class FindingLog implements DetectionObserver {
         o.put("severity", f.getSeverity().name());
         o.put("score", f.getScore());
         o.put("action", f.getAction().name());
+        o.put("disposition", f.getDisposition().name());
         o.put("session_risk", f.getSessionRisk());
         o.put("baseline_state", f.getBaselineState().name());
         o.put("event_time", f.getEventTime().toString());
