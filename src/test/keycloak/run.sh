@@ -55,22 +55,26 @@ export JAVA_OPTS_APPEND="-Dquarkus.transaction-manager.object-store.directory=$r
 # rebuild the shared directory.
 "$home/bin/kc.sh" start-dev --db=dev-mem --http-host=127.0.0.1 --http-port="$port" >&2 9>&- &
 kc=$!
-stop() { kill "$kc" 2>/dev/null; wait "$kc" 2>/dev/null; rm -rf "$run_dir"; }
-trap 'stop; exit 143' TERM INT
+# Keycloak writes to $run_dir until its JVM has exited: wait for that before removing it.
+stop() {
+  kill "$kc" 2>/dev/null || true
+  while kill -0 "$kc" 2>/dev/null; do sleep 0.1; done
+  rm -rf "$run_dir"
+}
+trap stop EXIT
+trap 'exit 143' TERM INT
 
+# A failed first start leaves a half-built directory: remove it, so the next run starts afresh.
+fail() {
+  echo "run.sh: $1" >&2
+  stop
+  [[ -f $built ]] || rm -rf "$home"
+  exit 1
+}
 SECONDS=0
 until curl -sf -o /dev/null "$url/realms/master/.well-known/openid-configuration"; do
-  if ! kill -0 "$kc" 2>/dev/null; then
-    echo "run.sh: Keycloak stopped before it answered" >&2
-    [[ -f $built ]] || rm -rf "$home"
-    exit 1
-  fi
-  if (( SECONDS >= 300 )); then
-    echo "run.sh: $url did not answer in 300 s" >&2
-    stop
-    [[ -f $built ]] || rm -rf "$home"
-    exit 1
-  fi
+  kill -0 "$kc" 2>/dev/null || fail "Keycloak stopped before it answered"
+  (( SECONDS < 300 )) || fail "$url did not answer in 300 s"
   sleep 0.2
 done
 if [[ ! -f $built ]]; then

@@ -40,8 +40,13 @@ public final class AgentClients {
     private final Map<String, String> clientIdByAgent;
     private final String templatePrefix;
     private final String templateSuffix;
+    private final String excluded;
 
-    AgentClients(Map<String, AgentClient> listed, String template) {
+    /**
+     * @param excluded a clientId that is never an agent, whatever the template: the bridge's own
+     */
+    AgentClients(Map<String, AgentClient> listed, String template, String excluded) {
+        this.excluded = excluded;
         this.byClientId = Map.copyOf(listed);
         this.clientIdByAgent = new HashMap<>();
         for (AgentClient c : listed.values()) {
@@ -69,9 +74,10 @@ public final class AgentClients {
     /**
      * @param file the clients file (YAML or JSON), or null/blank for none
      * @param template the agent id template for clients not in the file, or blank for none
+     * @param bridgeClientId the bridge's own client, never an agent (its logins are events too)
      * @throws IllegalArgumentException saying what is wrong with the file or template
      */
-    public static AgentClients load(String file, String template) {
+    public static AgentClients load(String file, String template, String bridgeClientId) {
         Map<String, AgentClient> listed = new LinkedHashMap<>();
         if (file != null && !file.isBlank()) {
             listed.putAll(read(Path.of(file)));
@@ -80,12 +86,16 @@ public final class AgentClients {
             throw new IllegalArgumentException("no Keycloak client is mapped to an agent: set keycloak.clients.file "
                     + "and/or keycloak.agent.id.template");
         }
-        return new AgentClients(listed, template);
+        if (listed.containsKey(bridgeClientId)) {
+            throw new IllegalArgumentException("keycloak.clients.file maps " + bridgeClientId + ", the bridge's own client "
+                    + "(keycloak.admin.client.id), to an agent: the bridge must not revoke its own tokens");
+        }
+        return new AgentClients(listed, template, bridgeClientId);
     }
 
     /** The agent client of a Keycloak clientId, or empty when that client is not an agent. */
     public Optional<AgentClient> byClientId(String clientId) {
-        if (clientId == null) {
+        if (clientId == null || clientId.equals(excluded)) {
             return Optional.empty();
         }
         AgentClient listed = byClientId.get(clientId);
