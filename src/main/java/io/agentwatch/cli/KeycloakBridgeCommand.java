@@ -27,7 +27,12 @@ import picocli.CommandLine.Option;
                 + "(TokenIssued / TokenRevoked, keyed by agent id) and make Keycloak reject the tokens named by "
                 + "agentwatch's revoke commands.",
             "Settings: keycloak.*, kafka.*, topic.* and schema.registry.* from the config file and AGENTWATCH_* "
-                + "environment variables (see README, \"Keycloak\"). /metrics on http.bind:http.port."})
+                + "environment variables (README, \"Keycloak bridge\"). /metrics on http.bind:http.port."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:Stopped by SIGTERM/Ctrl-C.",
+            "1:Kafka or Keycloak unreachable at start, fenced by another bridge of the same id, or not authorized.",
+            "2:Bad or missing settings (keycloak.*, the clients file)."})
 public final class KeycloakBridgeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(KeycloakBridgeCommand.class);
 

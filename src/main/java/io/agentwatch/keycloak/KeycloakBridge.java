@@ -57,6 +57,7 @@ public final class KeycloakBridge implements AutoCloseable {
     private static final int PAGE = 100;
     private static final int MAX_PAGES_PER_CYCLE = 50;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     static final String REVOKED_BY = "agentwatch-keycloak-bridge";
     static final String ORIGIN_EVENTS = "keycloak:events";
 
@@ -453,14 +454,18 @@ public final class KeycloakBridge implements AutoCloseable {
         }
     }
 
-    /** Stops the loop after the current cycle (an open transaction is not committed) and closes the clients. */
+    /**
+     * Stops the loop after the current cycle and closes the clients. A cycle still busy after
+     * {@link #STOP_WAIT} (Kafka unreachable) is cut short: its transaction is not committed, so
+     * nothing is lost.
+     */
     @Override
     public void close() {
         running.set(false);
         commands.wakeup();
         try {
-            if (started && !stopped.await(30, TimeUnit.SECONDS)) {
-                LOG.warn("the bridge did not stop within 30 s; closing its Kafka clients anyway");
+            if (started && !stopped.await(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("the bridge did not finish its cycle within {} s; closing its Kafka clients anyway", STOP_WAIT.toSeconds());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
