@@ -35,6 +35,9 @@ final class AdminEventSweeper {
 
     /** The known tokens this admin event may have revoked (not yet filtered by what was already reported). */
     List<KnownToken> revokedBy(AdminEvent e) {
+        if ("CREATE".equals(e.operationType())) {
+            return List.of(); // a new realm, client or user has no token yet
+        }
         String type = e.resourceType() == null ? "" : e.resourceType();
         String path = e.resourcePath() == null ? "" : e.resourcePath();
         switch (type) {

@@ -88,7 +88,11 @@ public final class KeycloakApi {
     }
 
     public RealmState realmState() {
-        JsonNode r = send(adminRequest("").GET()).body;
+        Answer a = sendAllowing404(adminRequest("").GET());
+        if (a == null) {
+            throw new KeycloakException("Keycloak at " + baseUrl + " has no realm '" + realm + "': check keycloak.realm and keycloak.url", 404);
+        }
+        JsonNode r = a.body;
         return new RealmState(r.path("accessTokenLifespan").asInt(300), r.path("notBefore").asInt(0));
     }
 

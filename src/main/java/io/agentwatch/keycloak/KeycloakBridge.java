@@ -1,5 +1,7 @@
 package io.agentwatch.keycloak;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
@@ -10,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +63,7 @@ public final class KeycloakBridge implements AutoCloseable {
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
     static final String REVOKED_BY = "agentwatch-keycloak-bridge";
     static final String ORIGIN_EVENTS = "keycloak:events";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BridgeSettings settings;
     private final KeycloakApi api;
@@ -256,6 +260,7 @@ public final class KeycloakBridge implements AutoCloseable {
     private BridgePosition readTokenEvents(BridgePosition position, boolean catchUp,
                                            List<ProducerRecord<byte[], byte[]>> out, List<Runnable> afterCommit) {
         EventCursor cursor = position.events();
+        long now = clock.millis();
         long from = catchUp ? cursor.watermark() - directory.maxLifespanSeconds() * 1000L : cursor.watermark();
         Map<String, Long> handled = new LinkedHashMap<>();
         int issued = 0;
@@ -266,14 +271,18 @@ public final class KeycloakBridge implements AutoCloseable {
                 boolean fresh = cursor.isNew(e.id(), e.time());
                 EventMapper.Mapped m = mapper.map(e);
                 if (m instanceof EventMapper.Issued i) {
-                    known.add(i.token());
                     if (fresh) {
                         out.add(record(settings.topics().tokenIssuances(), i.event().getAgentId(), e.time(), i.event()));
                         issued++;
                     }
-                    if (known.rejected(i.token()) && !position.reported(i.token().tokenId())) {
+                    // An expired token is past every revocation: only live ones are remembered.
+                    boolean live = i.token().expiresAtMillis() >= now;
+                    if (live) {
+                        known.add(i.token());
+                    }
+                    if (live && known.rejected(i.token()) && !position.reported(i.token().tokenId())) {
                         // Issued into a notBefore already moved past it (in the same second as a revocation).
-                        out.add(revokedRecord(i.token(), Math.max(e.time(), clock.millis()),
+                        out.add(revokedRecord(i.token(), Math.max(e.time(), now),
                                 "Keycloak: issued before the client's notBefore", "keycloak"));
                         position = position.withReported(i.token().tokenId(), i.token().expiresAtMillis());
                         revoked++;
@@ -377,7 +386,7 @@ public final class KeycloakBridge implements AutoCloseable {
             List<PartitionInfo> infos = reader.partitionsFor(settings.positionTopic(), Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalArgumentException("topic " + settings.positionTopic() + " does not exist: create it compacted "
-                        + "(cleanup.policy=compact), or name another with " + "topic.keycloak.position");
+                        + "(cleanup.policy=compact), or name another with topic.keycloak.position");
             }
             List<TopicPartition> partitions = infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             reader.assign(partitions);
@@ -386,7 +395,7 @@ public final class KeycloakBridge implements AutoCloseable {
             byte[] key = utf8(settings.realm());
             while (partitions.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
                 for (ConsumerRecord<byte[], byte[]> r : reader.poll(Duration.ofMillis(200))) {
-                    if (java.util.Arrays.equals(r.key(), key)) {
+                    if (Arrays.equals(r.key(), key)) {
                         last = r.value();
                     }
                 }
@@ -448,8 +457,8 @@ public final class KeycloakBridge implements AutoCloseable {
 
     private static byte[] json(KeycloakEvent e) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            return JSON.writeValueAsBytes(e);
+        } catch (JsonProcessingException ex) {
             return utf8(String.valueOf(e));
         }
     }

@@ -40,6 +40,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -59,15 +60,20 @@ class KeycloakBridgeIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final long SETTLE_MS = 1500;
 
+    /** One realm for the class (creating one takes seconds): each test has its own clients. */
+    private static KeycloakRealm realm;
+    private static String keycloakUrl;
+
     @TempDir
     Path dir;
 
-    private final String keycloakUrl;
     private DetectorHarness live;
     private final List<RunningBridge> bridges = new ArrayList<>();
 
-    KeycloakBridgeIT(KeycloakExtension.Keycloak keycloak) {
-        this.keycloakUrl = keycloak.url();
+    @BeforeAll
+    static void createRealm(KeycloakExtension.Keycloak keycloak) {
+        keycloakUrl = keycloak.url();
+        realm = KeycloakRealm.create(keycloakUrl, KafkaBrokerExtension.uniqueName("agents"));
     }
 
     @AfterEach
@@ -80,37 +86,40 @@ class KeycloakBridgeIT {
 
     @Test
     void shouldMakeKeycloakRejectTheTokensAgentwatchRevokesAndReportExactlyThose() throws Exception {
-        // given three agents with Keycloak clients (billing and research limited to boundary corp),
-        // agentwatch and the bridge running
-        KeycloakRealm realm = KeycloakRealm.create(keycloakUrl, KafkaBrokerExtension.uniqueName("agents"));
+        // given three agents with Keycloak clients (billing and research limited to boundary corp,
+        // support mapped by the template), agentwatch and the bridge running
         for (String client : List.of("billing-bot", "research-1", "support-1")) {
             realm.createAgentClient(client);
         }
         live = DetectorHarness.create(REGISTRY, dir.resolve("state"), Map.of());
         live.start();
         Path clients = clientsFile(Map.of("billing-bot", List.of("corp"), "research-1", List.of("corp")));
-        bridges.add(RunningBridge.start(bridgeConfig(realm, clients, KafkaBrokerExtension.uniqueName("bridge"))));
+        bridges.add(RunningBridge.start(bridgeConfig(clients, TRUST_DOMAIN + "{client_id}",
+                KafkaBrokerExtension.uniqueName("bridge"))));
 
-        // and tokens: billing's in three different seconds, one each for research and support
+        // and tokens: billing's in three different seconds (two in the middle one), one each for
+        // research and support
         Token billingEarlier = realm.mint("billing-bot", null);
-        Token billing = mintInLaterSecond(realm, "billing-bot", null, billingEarlier);
-        Token billingLater = mintInLaterSecond(realm, "billing-bot", null, billing);
+        List<Token> pair = mintTwoInOneSecond("billing-bot", billingEarlier);
+        Token billing = pair.get(0);
+        Token billingTwin = pair.get(1);
+        Token billingLater = mintInLaterSecond("billing-bot", null, billingTwin);
         Token research = realm.mint("research-1", "mail:send");
         Token support = realm.mint("support-1", null);
-        List<Token> all = List.of(billingEarlier, billing, billingLater, research, support);
-        awaitUntil("the bridge publishes the five issuances", () -> issuedIds().containsAll(ids(all)));
+        List<Token> all = List.of(billingEarlier, billing, billingTwin, billingLater, research, support);
+        awaitUntil("the bridge publishes the issuances", () -> issuedIds().containsAll(ids(all)));
         live.awaitProcessed();
 
         // when billing calls a tool needing a scope its token lacks (TOKEN), research writes restricted
         // data outside its allowed boundary (SESSION), and support presents billing's newest token (AGENT)
         List<Long> latencies = new ArrayList<>();
-        latencies.add(offendAndAwaitRejection(realm, billing, call(billing, "read_invoice", Operation.READ,
+        latencies.add(offendAndAwaitRejection(billing, call(billing, "read_invoice", Operation.READ,
                 Sensitivity.INTERNAL, "corp", "payments:write")));
-        latencies.add(offendAndAwaitRejection(realm, research, call(research, "upload_file", Operation.WRITE,
+        latencies.add(offendAndAwaitRejection(research, call(research, "upload_file", Operation.WRITE,
                 Sensitivity.RESTRICTED, "dropmail.example", "mail:send")));
         ToolCall stolen = ToolCall.newBuilder(call(billingLater, "send_email", Operation.SEND, Sensitivity.INTERNAL, "corp",
                 "tickets:read")).setAgentId(agentId("support-1")).setSessionId(support.jti()).build();
-        latencies.add(offendAndAwaitRejection(realm, support, stolen));
+        latencies.add(offendAndAwaitRejection(support, stolen));
         awaitUntil("agentwatch sees the revocations", () -> revokedIds().containsAll(ids(List.of(billing, research, support))));
         live.awaitProcessed();
 
@@ -120,16 +129,19 @@ class KeycloakBridgeIT {
                         org.assertj.core.groups.Tuple.tuple(RevokeScope.TOKEN, agentId("billing-bot")),
                         org.assertj.core.groups.Tuple.tuple(RevokeScope.SESSION, agentId("research-1")),
                         org.assertj.core.groups.Tuple.tuple(RevokeScope.AGENT, agentId("support-1")));
-        // and Keycloak rejects the offending tokens and billing's older one (notBefore has whole
-        // seconds, so revoking a token revokes its client's older tokens), not billing's newer one
+        // and Keycloak rejects the offending tokens, billing's token of the same second and its older
+        // one (notBefore has whole seconds: revoking a token revokes its client's tokens up to
+        // that second), not billing's newer one
         assertThat(realm.active(billing)).isFalse();
+        assertThat(realm.active(billingTwin)).isFalse();
         assertThat(realm.active(billingEarlier)).isFalse();
         assertThat(realm.active(research)).isFalse();
         assertThat(realm.active(support)).isFalse();
         assertThat(realm.active(billingLater)).isTrue();
         // and what agentwatch was told is exactly what Keycloak does: a TokenRevoked for every
         // token it rejects, none for the one it accepts, each once, each naming its command
-        List<TokenRevoked> revoked = revocations();
+        // (the realm is shared: other tests' clients are agents here too, by the template)
+        List<TokenRevoked> revoked = revocations().stream().filter(r -> ids(all).contains(r.getTokenId())).toList();
         for (Token t : all) {
             assertThat(revoked.stream().filter(r -> r.getTokenId().equals(t.jti())).count())
                     .as("TokenRevoked events for %s (active at Keycloak: %s)", t.jti(), realm.active(t))
@@ -152,13 +164,14 @@ class KeycloakBridgeIT {
 
     @Test
     void shouldPublishEveryEventOnceAcrossARestartOfTheBridge() throws Exception {
-        // given a bridge that published two issuances and was stopped
-        KeycloakRealm realm = KeycloakRealm.create(keycloakUrl, KafkaBrokerExtension.uniqueName("restart"));
+        // given a bridge (only alpha-1 and beta-1 are its agents) that published two issuances and
+        // was stopped
         for (String client : List.of("alpha-1", "beta-1")) {
             realm.createAgentClient(client);
         }
         live = DetectorHarness.create(REGISTRY, dir.resolve("state"), Map.of());
-        AgentwatchConfig config = bridgeConfig(realm, null, KafkaBrokerExtension.uniqueName("bridge"));
+        AgentwatchConfig config = bridgeConfig(clientsFile(Map.of("alpha-1", List.of(), "beta-1", List.of())), null,
+                KafkaBrokerExtension.uniqueName("bridge"));
         RunningBridge first = RunningBridge.start(config);
         bridges.add(first);
         Token a1 = realm.mint("alpha-1", null);
@@ -190,7 +203,7 @@ class KeycloakBridgeIT {
     }
 
     /** Sends the call and measures from just before the send until introspection says inactive. */
-    private long offendAndAwaitRejection(KeycloakRealm realm, Token token, ToolCall call) throws InterruptedException {
+    private long offendAndAwaitRejection(Token token, ToolCall call) throws InterruptedException {
         long start = System.nanoTime();
         live.send(call);
         live.flush();
@@ -214,7 +227,7 @@ class KeycloakBridgeIT {
                 .setSensitivity(sensitivity).setRequiredScope(scope).setOutcome(Outcome.OK).build();
     }
 
-    private static Token mintInLaterSecond(KeycloakRealm realm, String client, String scope, Token after)
+    private static Token mintInLaterSecond(String client, String scope, Token after)
             throws InterruptedException {
         while (Instant.now().getEpochSecond() <= after.iat()) {
             Thread.sleep(20);
@@ -224,7 +237,20 @@ class KeycloakBridgeIT {
         return t;
     }
 
-    private AgentwatchConfig bridgeConfig(KeycloakRealm realm, Path clientsFile, String bridgeId) {
+    /** Two tokens with the same iat, minted in a second after {@code after}'s. */
+    private static List<Token> mintTwoInOneSecond(String client, Token after) throws InterruptedException {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Token first = mintInLaterSecond(client, null, after);
+            Token second = realm.mint(client, null);
+            if (second.iat() == first.iat()) {
+                return List.of(first, second);
+            }
+            after = second;
+        }
+        throw new AssertionError("could not mint two tokens within one second in 5 attempts");
+    }
+
+    private AgentwatchConfig bridgeConfig(Path clientsFile, String template, String bridgeId) {
         String positionTopic = live.topics().tokenIssuances() + ".keycloak-position";
         KafkaBrokerExtension.createTopics(new NewTopic(positionTopic, 1, (short) 1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
@@ -235,8 +261,8 @@ class KeycloakBridgeIT {
         c.put(AgentwatchConfig.KEYCLOAK_REALM, realm.name());
         c.put(AgentwatchConfig.KEYCLOAK_ADMIN_CLIENT_ID, KeycloakRealm.BRIDGE_CLIENT);
         c.put(AgentwatchConfig.KEYCLOAK_ADMIN_CLIENT_SECRET, KeycloakRealm.secretOf(KeycloakRealm.BRIDGE_CLIENT));
-        c.put(AgentwatchConfig.KEYCLOAK_CLIENTS_FILE, clientsFile == null ? "" : clientsFile.toString());
-        c.put(AgentwatchConfig.KEYCLOAK_AGENT_ID_TEMPLATE, TRUST_DOMAIN + "{client_id}");
+        c.put(AgentwatchConfig.KEYCLOAK_CLIENTS_FILE, clientsFile.toString());
+        c.put(AgentwatchConfig.KEYCLOAK_AGENT_ID_TEMPLATE, template == null ? "" : template);
         c.put(AgentwatchConfig.KEYCLOAK_POLL_INTERVAL, "200ms");
         c.put(AgentwatchConfig.KEYCLOAK_EVENTS_SETTLE, SETTLE_MS + "ms");
         c.put(AgentwatchConfig.KEYCLOAK_BRIDGE_ID, bridgeId);
@@ -244,9 +270,13 @@ class KeycloakBridgeIT {
         return new AgentwatchConfig(c);
     }
 
+    /** Maps each client to its agent id; an empty boundary list: the tokens allow any boundary. */
     private Path clientsFile(Map<String, List<String>> boundaries) throws IOException {
         Map<String, String> agents = new HashMap<>();
         boundaries.keySet().forEach(client -> agents.put(client, agentId(client)));
+        Map<String, List<String>> restricted = new HashMap<>(boundaries);
+        restricted.values().removeIf(List::isEmpty);
+        boundaries = restricted;
         Path file = dir.resolve("keycloak-clients.yaml");
         Files.writeString(file, KeycloakRealm.clientsFile(agents, boundaries));
         return file;
