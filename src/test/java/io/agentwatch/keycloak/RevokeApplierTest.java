@@ -2,13 +2,54 @@ package io.agentwatch.keycloak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RevokeApplierTest {
     private static final long NOW = 1_796_186_000L;
+    /** Nothing listens there: the cases below must decide without calling Keycloak. */
+    private static final KeycloakApi UNREACHABLE = new KeycloakApi("http://127.0.0.1:1", "agents", "", "bridge", "s",
+            Duration.ofMillis(200));
+    private static final AgentClients CLIENTS = new AgentClients(Map.of(), "spiffe://corp.example/agents/{client_id}",
+            "agentwatch-bridge");
+
+    @Test
+    void shouldRefuseWhatTheVerifierRefusesBeforeTouchingKeycloak() {
+        RevokeApplier applier = applier(c -> CommandVerifier.Verdict.refuse("no valid signature"));
+
+        assertThat(applier.apply(command("spiffe://corp.example/agents/billing", NOW * 1000 + 60_000), NOW * 1000, id -> false))
+                .isEqualTo(new RevokeApplier.Refused("command-refused", "no valid signature"));
+    }
+
+    @Test
+    void shouldLeaveAnExpiredCommandAndRefuseOneForAnAgentWithoutAClient() {
+        RevokeApplier applier = applier(CommandVerifier.ACCEPT_ALL);
+
+        assertThat(applier.apply(command("spiffe://corp.example/agents/billing", NOW * 1000 - 1), NOW * 1000, id -> false))
+                .isInstanceOf(RevokeApplier.Stale.class);
+        assertThat(applier.apply(command("spiffe://other.example/agents/x", NOW * 1000 + 60_000), NOW * 1000, id -> false))
+                .isInstanceOfSatisfying(RevokeApplier.Refused.class, r -> {
+                    assertThat(r.dlqReason()).isEqualTo("agent-not-mapped");
+                    assertThat(r.message()).contains("keycloak.clients.file");
+                });
+    }
+
+    private static RevokeApplier applier(CommandVerifier verifier) {
+        return new RevokeApplier(CLIENTS, new RealmDirectory(UNREACHABLE, System::nanoTime), UNREACHABLE, new KnownTokens(),
+                verifier);
+    }
+
+    private static RevokeCommand command(String agentId, long expiresAtMillis) {
+        return RevokeCommand.newBuilder().setCommandId("rc-1").setAgentId(agentId).setScope(RevokeScope.TOKEN)
+                .setTokenIds(List.of("trrtcc:1")).setReason("scope.not_granted").setIssuedAt(Instant.ofEpochSecond(NOW))
+                .setExpiresAt(Instant.ofEpochMilli(expiresAtMillis)).build();
+    }
 
     @Test
     void shouldSetNotBeforeOneSecondPastTheNewestTargetSoThatTokensOfTheSameSecondDieToo() {
