@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       Maven dependency plugin (177 MB, once), unpacks it into {@code ~/.cache/agentwatch} (or
  *       {@code $AGENTWATCH_KEYCLOAK_CACHE}) for every worktree, and starts it. The first start
  *       also builds the server (about 45 s on an idle machine, locked against parallel builds);
- *       later starts take about 15 s.</li>
+ *       later starts take about 15 s idle, up to 110 s on a loaded 2-core machine.</li>
  *   <li>All classes share it: give each test its own realm.</li>
  *   <li>When it cannot be started, every class that uses it fails with the reason and its log
  *       (in {@code target/}); it is never skipped. System properties
