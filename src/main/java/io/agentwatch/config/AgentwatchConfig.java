@@ -85,6 +85,20 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String ADMIN_TOKEN = "admin.token";
     public static final String LOG_FORMAT = "log.format";
 
+    public static final String KEYCLOAK_URL = "keycloak.url";
+    public static final String KEYCLOAK_REALM = "keycloak.realm";
+    public static final String KEYCLOAK_ADMIN_REALM = "keycloak.admin.realm";
+    public static final String KEYCLOAK_ADMIN_CLIENT_ID = "keycloak.admin.client.id";
+    public static final String KEYCLOAK_ADMIN_CLIENT_SECRET = "keycloak.admin.client.secret";
+    public static final String KEYCLOAK_CLIENTS_FILE = "keycloak.clients.file";
+    public static final String KEYCLOAK_AGENT_ID_TEMPLATE = "keycloak.agent.id.template";
+    public static final String KEYCLOAK_POLL_INTERVAL = "keycloak.poll.interval";
+    public static final String KEYCLOAK_EVENTS_SETTLE = "keycloak.events.settle";
+    public static final String KEYCLOAK_HTTP_TIMEOUT = "keycloak.http.timeout";
+    public static final String KEYCLOAK_BRIDGE_ID = "keycloak.bridge.id";
+    public static final String KEYCLOAK_REQUIRE_SIGNED_COMMANDS = "keycloak.require.signed.commands";
+    public static final String TOPIC_KEYCLOAK_POSITION = "topic.keycloak.position";
+
     private static final String[] SEVERITIES = Arrays.stream(Severity.values()).map(Enum::name).toArray(String[]::new);
     private static final String[] ACTIONS = Arrays.stream(Action.values()).map(Enum::name).toArray(String[]::new);
 
@@ -136,7 +150,20 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM, "Port of /metrics, /health, /ready and /agents/{id}; 0 picks a free port.")
             .define(HTTP_BIND, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP server binds to; loopback unless you set it.")
             .define(ADMIN_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); unset: admin calls are refused.")
-            .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW, "text, or json for one JSON object per finding / revoke command log line.");
+            .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW, "text, or json for one JSON object per finding / revoke command log line.")
+            .define(KEYCLOAK_URL, Type.STRING, "", Importance.HIGH, "keycloak-bridge: base URL of Keycloak (http://host:8080, with the path prefix if any, no /realms).")
+            .define(KEYCLOAK_REALM, Type.STRING, "", Importance.HIGH, "keycloak-bridge: the realm whose agents' tokens are bridged.")
+            .define(KEYCLOAK_ADMIN_REALM, Type.STRING, "", Importance.MEDIUM, "keycloak-bridge: realm of the bridge's own client (keycloak.admin.client.id). Empty: keycloak.realm.")
+            .define(KEYCLOAK_ADMIN_CLIENT_ID, Type.STRING, "agentwatch-bridge", Importance.HIGH, "keycloak-bridge: confidential client whose service account reads events and sets client notBefore (realm-management roles view-events, view-realm, manage-clients, view-users).")
+            .define(KEYCLOAK_ADMIN_CLIENT_SECRET, Type.PASSWORD, null, Importance.HIGH, "keycloak-bridge: secret of keycloak.admin.client.id.")
+            .define(KEYCLOAK_CLIENTS_FILE, Type.STRING, "", Importance.HIGH, "keycloak-bridge: YAML or JSON file mapping Keycloak clientIds to agent ids (SPIFFE) and, optionally, the trust boundaries their tokens allow. Clients in neither this file nor keycloak.agent.id.template are not agents: their events are skipped.")
+            .define(KEYCLOAK_AGENT_ID_TEMPLATE, Type.STRING, "", Importance.MEDIUM, "keycloak-bridge: agent id of clients not in keycloak.clients.file, with {client_id} replaced, e.g. spiffe://corp.example/agents/{client_id}. Empty: only the listed clients are agents.")
+            .define(KEYCLOAK_POLL_INTERVAL, Type.STRING, "1s", Durations.positive(), Importance.MEDIUM, "keycloak-bridge: how often Keycloak's events are read; also the longest wait for a revoke command.")
+            .define(KEYCLOAK_EVENTS_SETTLE, Type.STRING, "5s", Durations.positive(), Importance.LOW, "keycloak-bridge: events are re-read for this long after their timestamp, so that an event stored a moment after a later one is not missed. Longer than Keycloak's slowest request.")
+            .define(KEYCLOAK_HTTP_TIMEOUT, Type.STRING, "10s", Durations.positive(), Importance.LOW, "keycloak-bridge: timeout of each call to Keycloak; a call that fails or times out is retried, the revoke command is not dropped.")
+            .define(KEYCLOAK_BRIDGE_ID, Type.STRING, "agentwatch-keycloak-bridge", Importance.MEDIUM, "keycloak-bridge: Kafka transactional.id and consumer group of the bridge (the realm name is appended). One bridge per realm: a second one with the same id fences the first.")
+            .define(KEYCLOAK_REQUIRE_SIGNED_COMMANDS, Type.BOOLEAN, false, Importance.MEDIUM, "keycloak-bridge: reserved for signed revoke commands. This version cannot verify command signatures, so true is refused at start-up.")
+            .define(TOPIC_KEYCLOAK_POSITION, Type.STRING, Topics.KEYCLOAK_POSITION, Importance.LOW, "keycloak-bridge: compacted topic holding the bridge's position in Keycloak's event log, written in the same transaction as the events it published.");
 
     public AgentwatchConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);

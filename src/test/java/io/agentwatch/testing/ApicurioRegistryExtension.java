@@ -50,6 +50,8 @@ public final class ApicurioRegistryExtension implements BeforeAllCallback, Param
 
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(ApicurioRegistryExtension.class);
+    private static final ScriptedServer.Spec SPEC = new ScriptedServer.Spec("Apicurio Registry", "apicurio-registry",
+            "src/test/registry/run.sh", "agentwatch.registry.script", "agentwatch.registry.timeout.seconds", 600);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -72,8 +74,8 @@ public final class ApicurioRegistryExtension implements BeforeAllCallback, Param
      * with the same reason instead of building again.
      */
     private static Registry registry(ExtensionContext context) {
-        RegistryProcess process = context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(RegistryProcess.class, key -> RegistryProcess.start(), RegistryProcess.class);
+        ScriptedServer process = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(ScriptedServer.class, key -> ScriptedServer.start(SPEC), ScriptedServer.class);
         return new Registry(process.url());
     }
 }

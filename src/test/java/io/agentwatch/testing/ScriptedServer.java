@@ -17,76 +17,82 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One run of {@code src/test/registry/run.sh}: builds the registry if needed, starts it, and
- * stops it on {@link #close()}. A failed start is kept as a failure message, so that every
- * test that asks for the registry fails with it.
+ * One run of a server's {@code run.sh} (the schema registry's, Keycloak's): it prepares the
+ * server if needed (a build, a download, cached), starts it and prints its URL as its only
+ * stdout line; {@link #close()} stops it. A failed start is kept as a failure message, so that
+ * every test that asks for the server fails with it.
  */
-final class RegistryProcess implements AutoCloseable {
+final class ScriptedServer implements AutoCloseable {
 
-    static final String SCRIPT_PROPERTY = "agentwatch.registry.script";
-    static final String TIMEOUT_PROPERTY = "agentwatch.registry.timeout.seconds";
+    /**
+     * What to run: {@code name} for messages and the log file, the script (overridable with the
+     * system property {@code scriptProperty}) and the time it may take (seconds, property
+     * {@code timeoutProperty}).
+     */
+    record Spec(String name, String logName, String defaultScript, String scriptProperty, String timeoutProperty,
+                long defaultTimeoutSeconds) {
+    }
 
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryProcess.class);
-    private static final String DEFAULT_SCRIPT = "src/test/registry/run.sh";
+    private static final Logger LOG = LoggerFactory.getLogger(ScriptedServer.class);
     private static final int LOG_TAIL_LINES = 30;
 
     private final Process process;
     private final String url;
     private final String failure;
 
-    private RegistryProcess(Process process, String url, String failure) {
+    private ScriptedServer(Process process, String url, String failure) {
         this.process = process;
         this.url = url;
         this.failure = failure;
     }
 
-    static RegistryProcess start() {
-        Path script = Path.of(System.getProperty(SCRIPT_PROPERTY, DEFAULT_SCRIPT)).toAbsolutePath();
+    static ScriptedServer start(Spec spec) {
+        Path script = Path.of(System.getProperty(spec.scriptProperty(), spec.defaultScript())).toAbsolutePath();
         if (!Files.isRegularFile(script)) {
-            return failed("cannot find " + script + ": run the tests from the project directory, or set -D"
-                    + SCRIPT_PROPERTY + "=<path of run.sh>");
+            return failed(spec, "cannot find " + script + ": run the tests from the project directory, or set -D"
+                    + spec.scriptProperty() + "=<path of run.sh>");
         }
-        Duration timeout = Duration.ofSeconds(Long.getLong(TIMEOUT_PROPERTY, 600));
-        Path log = logFile();
+        Duration timeout = Duration.ofSeconds(Long.getLong(spec.timeoutProperty(), spec.defaultTimeoutSeconds()));
+        Path log = logFile(spec);
         long startNanos = System.nanoTime();
         Process process;
         try {
-            // stderr (Maven's output while building, then the registry's audit log, one line
-            // per request) goes to a file: an undrained pipe would fill and stall the registry.
+            // stderr (Maven's output while preparing, then the server's log) goes to a file: an
+            // undrained pipe would fill and stall the server.
             process = new ProcessBuilder("bash", script.toString())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectError(log.toFile())
                     .start();
         } catch (IOException e) {
-            return failed("cannot run " + script + ": " + e.getMessage());
+            return failed(spec, "cannot run " + script + ": " + e.getMessage());
         }
-        // Stops the registry also when the test JVM is ended early (Ctrl-C, a fork timeout),
+        // Stops the server also when the test JVM is ended early (Ctrl-C, a fork timeout),
         // when the root store never gets to close it.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), "apicurio-registry-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(process), spec.logName() + "-stop"));
         try {
-            String line = firstLineOf(process).get(timeout.toSeconds(), TimeUnit.SECONDS);
+            String line = firstLineOf(process, spec).get(timeout.toSeconds(), TimeUnit.SECONDS);
             if (line == null || !line.startsWith("http://")) {
                 int exit = process.waitFor();
-                return failed("run.sh ended with exit code " + exit + " before the registry answered", tail(log));
+                return failed(spec, "run.sh ended with exit code " + exit + " before the server answered", tail(log));
             }
-            LOG.info("Apicurio Registry answers at {} after {} s (first run includes the build); log: {}",
+            LOG.info("{} answers at {} after {} s (a first run includes preparing it); log: {}", spec.name(),
                     line, Duration.ofNanos(System.nanoTime() - startNanos).toMillis() / 1000.0, log);
-            return new RegistryProcess(process, line.strip(), null);
+            return new ScriptedServer(process, line.strip(), null);
         } catch (TimeoutException e) {
             stop(process);
-            return failed("no answer within " + timeout.toSeconds() + " s (raise -D" + TIMEOUT_PROPERTY
+            return failed(spec, "no answer within " + timeout.toSeconds() + " s (raise -D" + spec.timeoutProperty()
                     + " on a slow network)", tail(log));
         } catch (ExecutionException e) {
             stop(process);
-            return failed("cannot read run.sh's output: " + e.getCause(), tail(log));
+            return failed(spec, "cannot read run.sh's output: " + e.getCause(), tail(log));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop(process);
-            return failed("interrupted while waiting for the registry");
+            return failed(spec, "interrupted while waiting for the server");
         }
     }
 
-    /** The registry's Confluent-API base URL; throws the start failure if it did not start. */
+    /** The URL run.sh printed; throws the start failure if the server did not start. */
     String url() {
         if (failure != null) {
             throw new IllegalStateException(failure);
@@ -101,19 +107,19 @@ final class RegistryProcess implements AutoCloseable {
         }
     }
 
-    private static RegistryProcess failed(String reason) {
-        return failed(reason, "");
+    private static ScriptedServer failed(Spec spec, String reason) {
+        return failed(spec, reason, "");
     }
 
-    private static RegistryProcess failed(String reason, String logTail) {
-        String message = "Apicurio Registry (needed by this integration test) could not be started: " + reason
+    private static ScriptedServer failed(Spec spec, String reason, String logTail) {
+        String message = spec.name() + " (needed by this integration test) could not be started: " + reason
                 + ". The test fails rather than skips; leave integration tests out with -DskipITs." + logTail;
         LOG.error(message);
-        return new RegistryProcess(null, null, message);
+        return new ScriptedServer(null, null, message);
     }
 
-    /** run.sh prints the URL as its only stdout line once the API answers; null if it ends first. */
-    private static CompletableFuture<String> firstLineOf(Process process) {
+    /** run.sh prints the URL as its only stdout line once the server answers; null if it ends first. */
+    private static CompletableFuture<String> firstLineOf(Process process, Spec spec) {
         CompletableFuture<String> firstLine = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(
@@ -125,15 +131,15 @@ final class RegistryProcess implements AutoCloseable {
             } catch (IOException e) {
                 firstLine.completeExceptionally(e);
             }
-        }, "apicurio-registry-stdout");
+        }, spec.logName() + "-stdout");
         reader.setDaemon(true);
         reader.start();
         return firstLine;
     }
 
     /**
-     * SIGTERM (the registry stops in well under a second), then SIGKILL. Descendants first:
-     * during the build the process is bash and the work happens in its Maven child.
+     * SIGTERM, then SIGKILL. Descendants first: the process is bash, and the work happens in its
+     * children (Maven while preparing, the server's JVM).
      */
     private static void stop(Process process) {
         process.descendants().forEach(ProcessHandle::destroy);
@@ -149,9 +155,9 @@ final class RegistryProcess implements AutoCloseable {
         }
     }
 
-    private static Path logFile() {
+    private static Path logFile(Spec spec) {
         Path dir = Files.isDirectory(Path.of("target")) ? Path.of("target") : Path.of(System.getProperty("java.io.tmpdir"));
-        return dir.resolve("apicurio-registry-" + ProcessHandle.current().pid() + ".log").toAbsolutePath();
+        return dir.resolve(spec.logName() + "-" + ProcessHandle.current().pid() + ".log").toAbsolutePath();
     }
 
     private static String tail(Path log) {
