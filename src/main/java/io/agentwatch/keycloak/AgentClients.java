@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.agentwatch.topology.InputValidator;
+import io.agentwatch.topology.InputRules;
 
 /**
  * Which Keycloak clients are agents, and who they are: clientId → agent id (a SPIFFE id), one to
@@ -108,7 +108,7 @@ public final class AgentClients {
         String agentId = templatePrefix + clientId + templateSuffix;
         // A client named in the file under another agent id must not be reachable a second way; a
         // clientId that makes no valid SPIFFE id would only be dead-lettered by agentwatch.
-        return clientIdByAgent.containsKey(agentId) || !InputValidator.SPIFFE_ID.matcher(agentId).matches()
+        return clientIdByAgent.containsKey(agentId) || !InputRules.SPIFFE_ID.matcher(agentId).matches()
                 ? Optional.empty()
                 : Optional.of(new AgentClient(clientId, agentId, null));
     }
@@ -166,7 +166,7 @@ public final class AgentClients {
     }
 
     private static void requireSpiffe(String agentId, String where) {
-        if (!InputValidator.SPIFFE_ID.matcher(agentId).matches()) {
+        if (!InputRules.SPIFFE_ID.matcher(agentId).matches()) {
             throw new IllegalArgumentException(where + ": '" + agentId
                     + "' is not a SPIFFE id (spiffe://trust-domain/path), which agentwatch requires of agent ids");
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
+import io.agentwatch.topology.AgentwatchTopology;
 import io.agentwatch.topology.DeadLetters;
 import io.agentwatch.topology.ValueSerdes;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,8 @@ public final class KeycloakBridge implements AutoCloseable {
     private final RevokeApplier applier;
     private final AdminEventSweeper sweeper;
     private final KafkaProducer<byte[], byte[]> producer;
+    /** The producer's max.request.size: a dead letter that would not fit leaves its value out. */
+    private final int maxRecordBytes;
     private final KafkaConsumer<byte[], byte[]> commands;
     private final Map<String, Object> consumerConfig;
     private final Serializer<SpecificRecord> values;
@@ -108,6 +111,7 @@ public final class KeycloakBridge implements AutoCloseable {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        this.maxRecordBytes = AgentwatchTopology.maxRequestBytes(p);
 
         Map<String, Object> c = new HashMap<>(kafka);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.kafkaId());
@@ -207,7 +211,8 @@ public final class KeycloakBridge implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("revoke command at {}-{}@{} cannot be decoded ({}); dead-lettered", r.topic(), r.partition(), r.offset(),
                     e.getMessage());
-            out.add(DeadLetters.record(settings.topics().deadLetters(), r.key(), r.value(), origin, "undecodable-revoke-command", e));
+            out.add(DeadLetters.record(settings.topics().deadLetters(), r.key(), r.value(), origin,
+                    "undecodable-revoke-command", e, maxRecordBytes));
             afterCommit.add(() -> {
                 metrics.commandHandled("undecodable");
                 metrics.deadLettered("undecodable-revoke-command");

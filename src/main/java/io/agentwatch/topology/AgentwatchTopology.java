@@ -161,7 +161,7 @@ public final class AgentwatchTopology {
      * The producer's max.request.size as Kafka Streams will set it ({@code producer.} prefix
      * first): outputs and dead letters must fit in it.
      */
-    static int maxRequestBytes(Map<?, ?> streamsConfig) {
+    public static int maxRequestBytes(Map<?, ?> streamsConfig) {
         Object value = streamsConfig.get(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG));
         if (value == null) {
             value = streamsConfig.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
