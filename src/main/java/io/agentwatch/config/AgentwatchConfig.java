@@ -71,7 +71,10 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String RESPONSE_CRITICAL_MIN_ACTION = "response.tier.critical.min.action";
     public static final String RESPONSE_COMMAND_TTL = "response.command.ttl";
     public static final String RESPONSE_CONFIRM_TIMEOUT = "response.confirm.timeout";
-    public static final String RESPONSE_SIGNING_KEY = "response.signing.key";
+    public static final String RESPONSE_SIGNING = "response.signing";
+    public static final String RESPONSE_SIGNING_KEY_FILE = "response.signing.key.file";
+    /** The HMAC key of earlier versions; refused with a pointer to its replacement. */
+    static final String REMOVED_RESPONSE_SIGNING_KEY = "response.signing.key";
 
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_BIND = "http.bind";
@@ -120,7 +123,8 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(RESPONSE_CRITICAL_MIN_ACTION, Type.STRING, "REVOKE_SESSION", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for high-impact calls (WRITE/DELETE/EXECUTE/DELEGATE on RESTRICTED data, or catalog 'financial' tools): a revoke is at least this wide.")
             .define(RESPONSE_COMMAND_TTL, Type.STRING, "1h", Durations.positive(), Importance.LOW, "A revoke command's expires_at is the latest expiry of the tokens it covers, or issued_at + this when none is known.")
             .define(RESPONSE_CONFIRM_TIMEOUT, Type.STRING, "2m", Durations.positive(), Importance.MEDIUM, "A revoke command whose tokens are not reported revoked (TokenRevoked) within this stream time raises a RESPONSE finding.")
-            .define(RESPONSE_SIGNING_KEY, Type.PASSWORD, null, Importance.MEDIUM, "Key for the HMAC-SHA256 signature of revoke commands; unset: unsigned.")
+            .define(RESPONSE_SIGNING, Type.STRING, "ed25519", ValidString.in("ed25519", "none"), Importance.HIGH, "ed25519: every revoke command is signed with the key in response.signing.key.file, and run refuses to start without one; none: commands are published unsigned (the credential broker then trusts whoever can write to the command topic).")
+            .define(RESPONSE_SIGNING_KEY_FILE, Type.STRING, "", Importance.HIGH, "Ed25519 private key file (PEM, made by `agentwatch keys`; mode 600) that signs revoke commands. The credential broker verifies with the matching .pub file. replay signs only when this is set.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM, "Port of /metrics, /health, /ready and /agents/{id}; 0 picks a free port.")
             .define(HTTP_BIND, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP server binds to; loopback unless you set it.")
             .define(ADMIN_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); unset: admin calls are refused.")
@@ -128,6 +132,11 @@ public final class AgentwatchConfig extends AbstractConfig {
 
     public AgentwatchConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);
+        if (props.containsKey(REMOVED_RESPONSE_SIGNING_KEY)) {
+            throw new org.apache.kafka.common.config.ConfigException(REMOVED_RESPONSE_SIGNING_KEY + " (an HMAC key) is"
+                    + " no longer used: revoke commands are signed with Ed25519. Create a key pair with `agentwatch keys`,"
+                    + " set " + RESPONSE_SIGNING_KEY_FILE + " to its .key file and remove " + REMOVED_RESPONSE_SIGNING_KEY);
+        }
     }
 
     public Duration duration(String key) {

@@ -218,7 +218,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         TokenState t = parent.get();
         RevokeCommand c = Responses.command(t.agentId(), RevokeScope.TOKEN, t.tokenId(), List.of(t.tokenId()),
                 t.sessionId(), finding, null, escalated.issuedAt(), Math.max(t.expiresAt(), escalated.issuedAt()),
-                policy.settings().signingKey());
+                policy.settings().signer());
         forward(c, Names.REVOKE_COMMANDS_SINK, t.agentId(), escalated.issuedAt(), null);
         services.observer().revokeCommand(c, services.clock().millis());
     }
@@ -346,7 +346,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         long expires = covered.stream().mapToLong(TokenState::expiresAt).max()
                 .orElse(eventTime + policy.settings().commandTtlMs());
         RevokeCommand c = Responses.command(agentId, scope, incident, ids, session.sessionId(), finding,
-                triggerEventId, eventTime, Math.max(expires, eventTime), policy.settings().signingKey());
+                triggerEventId, eventTime, Math.max(expires, eventTime), policy.settings().signer());
         if (scope != RevokeScope.TOKEN) {
             session.revokeLevel(level);
         }

@@ -7,6 +7,7 @@ import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.detect.Detection;
+import io.agentwatch.respond.CommandSigner;
 import io.agentwatch.respond.Responses;
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +32,7 @@ final class Fixtures {
     static RevokeCommand command() {
         Finding f = finding();
         return Responses.command(AGENT, RevokeScope.SESSION, "s-1", List.of("tok-1", "tok-2"), "s-1", f, "e-2",
-                EVENT_TIME.toEpochMilli(), EVENT_TIME.plusSeconds(3600).toEpochMilli(), null);
+                EVENT_TIME.toEpochMilli(), EVENT_TIME.plusSeconds(3600).toEpochMilli(),
+                CommandSigner.none());
     }
 }
