@@ -11,7 +11,10 @@ import io.agentwatch.trust.KeyFiles;
 import io.agentwatch.trust.SigningKey;
 import io.agentwatch.trust.TrustedKeys;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -116,5 +119,52 @@ class CommandSignerTest {
         assertThat(CommandSigner.fromConfig(optedOut).signs()).isFalse();
         assertThatThrownBy(() -> new AgentwatchConfig(Map.of("response.signing.key", "old-hmac-secret")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("response.signing.key.file");
+    }
+
+    @Test
+    void shouldBeVerifiableByOpensslFromThePublicKeyFileAlone() throws Exception {
+        // given: a credential broker that is not written in Java has the .pub file and the record
+        KeyFiles.write(Ed25519.generate(), dir.resolve("aw.key"), dir.resolve("aw.pub"));
+        RevokeCommand c = CommandSigner.with(KeyFiles.readSigningKey(dir.resolve("aw.key"))).sign(unsigned());
+        Files.write(dir.resolve("signed.json"), CommandSigner.signedBytes(c));
+        Files.write(dir.resolve("sig.bin"), Ed25519.fromBase64url(c.getSignature()));
+
+        // when
+        int valid = openssl("pkeyutl", "-verify", "-rawin", "-pubin", "-inkey", "aw.pub", "-in", "signed.json",
+                "-sigfile", "sig.bin");
+        Files.write(dir.resolve("signed.json"), CommandSigner.signedBytes(
+                RevokeCommand.newBuilder(c).setScope(RevokeScope.AGENT).build()));
+        int tampered = openssl("pkeyutl", "-verify", "-rawin", "-pubin", "-inkey", "aw.pub", "-in", "signed.json",
+                "-sigfile", "sig.bin");
+
+        // then
+        assertThat(valid).isZero();
+        assertThat(tampered).isNotZero();
+    }
+
+    @Test
+    void shouldSignWithAKeyMadeByOpenssl() throws Exception {
+        // given
+        assertThat(openssl("genpkey", "-algorithm", "ed25519", "-out", "ossl.key")).isZero();
+        assertThat(openssl("pkey", "-in", "ossl.key", "-pubout", "-out", "ossl.pub")).isZero();
+        Files.writeString(dir.resolve("ossl.key"), Files.readString(dir.resolve("ossl.pub")), StandardOpenOption.APPEND);
+        Files.setPosixFilePermissions(dir.resolve("ossl.key"), PosixFilePermissions.fromString("rw-------"));
+
+        // when
+        RevokeCommand c = CommandSigner.with(KeyFiles.readSigningKey(dir.resolve("ossl.key"))).sign(unsigned());
+
+        // then
+        assertThat(KeyFiles.readTrustedKeys(dir.resolve("ossl.pub"))
+                .check(c.getKeyId(), CommandSigner.signedBytes(c), c.getSignature())).isEqualTo(TrustedKeys.Check.VALID);
+    }
+
+    /** Runs openssl (installed by .ci/run) in the test directory; its exit code. */
+    private int openssl(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("openssl.out").toFile()).start();
+        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("openssl finished").isTrue();
+        return p.exitValue();
     }
 }
