@@ -76,6 +76,9 @@ public final class AgentwatchConfig extends AbstractConfig {
     /** The HMAC key of earlier versions; refused with a pointer to its replacement. */
     static final String REMOVED_RESPONSE_SIGNING_KEY = "response.signing.key";
 
+    public static final String INPUT_REQUIRE_SIGNATURE = "input.require.signature";
+    public static final String INPUT_TRUSTED_KEYS_FILE = "input.trusted.keys.file";
+
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_BIND = "http.bind";
     public static final String ADMIN_TOKEN = "admin.token";
@@ -125,6 +128,8 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(RESPONSE_CONFIRM_TIMEOUT, Type.STRING, "2m", Durations.positive(), Importance.MEDIUM, "A revoke command whose tokens are not reported revoked (TokenRevoked) within this stream time raises a RESPONSE finding.")
             .define(RESPONSE_SIGNING, Type.STRING, "ed25519", ValidString.in("ed25519", "none"), Importance.HIGH, "ed25519: every revoke command is signed with the key in response.signing.key.file, and run refuses to start without one; none: commands are published unsigned (the credential broker then trusts whoever can write to the command topic).")
             .define(RESPONSE_SIGNING_KEY_FILE, Type.STRING, "", Importance.HIGH, "Ed25519 private key file (PEM, made by `agentwatch keys`; mode 600) that signs revoke commands. The credential broker verifies with the matching .pub file. replay signs only when this is set.")
+            .define(INPUT_REQUIRE_SIGNATURE, Type.BOOLEAN, false, Importance.HIGH, "Accept only input records signed by a trusted telemetry gateway (headers agentwatch-sig and agentwatch-kid, Ed25519 over the key and value bytes); others go to the DLQ (signature-missing, signature-unknown-key, signature-invalid). Not applied by replay, whose traces carry no headers.")
+            .define(INPUT_TRUSTED_KEYS_FILE, Type.STRING, "", Importance.HIGH, "PEM file of the public keys (one PUBLIC KEY block each, the .pub files of `agentwatch keys`) of the gateways whose signatures input.require.signature accepts.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM, "Port of /metrics, /health, /ready and /agents/{id}; 0 picks a free port.")
             .define(HTTP_BIND, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP server binds to; loopback unless you set it.")
             .define(ADMIN_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); unset: admin calls are refused.")

@@ -76,12 +76,14 @@ public final class AgentwatchTopology {
         Duration maxSkew = config.duration(services.replay()
                 ? AgentwatchConfig.REPLAY_MAX_GAP : AgentwatchConfig.MAX_FUTURE_SKEW);
         TimestampExtractor guard = new FutureTimestampGuard(services.clock(), services.replay(), maxSkew.toMillis());
-        t.addSource(DEFAULT_RESET, Names.TOOL_CALLS_SOURCE, guard, keys,
-                upcast(serdes.forClass(ToolCall.class).deserializer()), topics.toolCalls());
-        t.addSource(DEFAULT_RESET, Names.TOKEN_ISSUANCES_SOURCE, guard, keys,
-                upcast(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
-        t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, keys,
-                upcast(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
+        // Not in replay: a trace file has no headers, and whoever runs a replay chose the file.
+        SignedInput in = services.replay() ? SignedInput.off() : SignedInput.fromConfig(config);
+        t.addSource(DEFAULT_RESET, Names.TOOL_CALLS_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(ToolCall.class).deserializer()), topics.toolCalls());
+        t.addSource(DEFAULT_RESET, Names.TOKEN_ISSUANCES_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
+        t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
 
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator =
                 () -> new InputValidator(services, maxSkew);
