@@ -82,6 +82,8 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_BIND = "http.bind";
     public static final String ADMIN_TOKEN = "admin.token";
+    public static final String HTTP_READ_TOKEN = "http.read.token";
+    public static final String HTTP_REQUEST_TIMEOUT = "http.request.timeout";
     public static final String LOG_FORMAT = "log.format";
 
     private static final String[] SEVERITIES = Arrays.stream(Severity.values()).map(Enum::name).toArray(String[]::new);
@@ -132,7 +134,9 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(INPUT_TRUSTED_KEYS_FILE, Type.STRING, "", Importance.HIGH, "PEM file of the public keys (one PUBLIC KEY block each, the .pub files of `agentwatch keys`) of the gateways whose signatures input.require.signature accepts.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM, "Port of /metrics, /health, /ready and /agents/{id}; 0 picks a free port.")
             .define(HTTP_BIND, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP server binds to; loopback unless you set it.")
-            .define(ADMIN_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); unset: admin calls are refused.")
+            .define(ADMIN_TOKEN, Type.PASSWORD, null, Secrets.atLeast(16), Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); the same on every instance, at least 16 characters. Unset: admin calls are refused.")
+            .define(HTTP_READ_TOKEN, Type.PASSWORD, null, Secrets.atLeast(16), Importance.HIGH, "Bearer token required by GET /agents/{id} (the admin token works too); the same on every instance, at least 16 characters. Unset: /agents is open, and then http.bind must be a loopback address.")
+            .define(HTTP_REQUEST_TIMEOUT, Type.STRING, "10s", Durations.positive(), Importance.LOW, "Longest time a client may take to send its request, and to take the answer; then the connection is closed, so slow clients cannot hold the HTTP threads.")
             .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW, "text, or json for one JSON object per finding / revoke command log line.");
 
     public AgentwatchConfig(Map<?, ?> props) {
