@@ -31,6 +31,9 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String RETRIES_MAX_WAIT_MS = "retries.max.wait.ms";
     public static final String HTTP_CONNECT_TIMEOUT_MS = "http.connect.timeout.ms";
     public static final String HTTP_READ_TIMEOUT_MS = "http.read.timeout.ms";
+    public static final String TRUSTSTORE_LOCATION = "schema.registry.ssl.truststore.location";
+    public static final String TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String TRUSTSTORE_TYPE = "schema.registry.ssl.truststore.type";
 
     static final String MOCK_SCHEME = "mock://";
 
@@ -63,7 +66,13 @@ public final class AvroSerdeConfig extends AbstractConfig {
             .define(HTTP_CONNECT_TIMEOUT_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "Timeout to open a connection to the registry.")
             .define(HTTP_READ_TIMEOUT_MS, Type.LONG, 30_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "Timeout of one request, from sending it to the end of the response.");
+                    "Timeout of one request, from sending it to the end of the response.")
+            .define(TRUSTSTORE_LOCATION, Type.STRING, "", Importance.MEDIUM,
+                    "Truststore (JKS or PKCS12 file) holding the CA of an https:// registry whose certificate the"
+                            + " JVM's default CAs do not cover. Empty: the JVM's default trust.")
+            .define(TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of the truststore.")
+            .define(TRUSTSTORE_TYPE, Type.STRING, "JKS", Importance.LOW,
+                    "Type of the truststore: JKS (which also reads PKCS12 files) or PKCS12.");
 
     public AvroSerdeConfig(Map<String, ?> originals) {
         // doLog=false: the application passes its whole config map, and logging it here would
@@ -94,6 +103,16 @@ public final class AvroSerdeConfig extends AbstractConfig {
 
     public Duration readTimeout() {
         return Duration.ofMillis(getLong(HTTP_READ_TIMEOUT_MS));
+    }
+
+    /** The truststore for https:// registries, when one is configured. */
+    public Optional<RegistryTls> tls() {
+        String location = getString(TRUSTSTORE_LOCATION);
+        if (location.isBlank()) {
+            return Optional.empty();
+        }
+        Password password = getPassword(TRUSTSTORE_PASSWORD);
+        return Optional.of(new RegistryTls(location, getString(TRUSTSTORE_TYPE), password == null ? "" : password.value()));
     }
 
     /** The value of the Authorization header to send, if credentials are configured. */

@@ -32,7 +32,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     public HttpSchemaRegistryClient(AvroSerdeConfig config) {
         this.transport = new RegistryTransport(baseUrls(config.registryUrls()), config.authorizationHeader(),
-                config.retryPolicy(), config.connectTimeout(), config.readTimeout());
+                config.retryPolicy(), config.connectTimeout(), config.readTimeout(), config.tls());
     }
 
     @Override

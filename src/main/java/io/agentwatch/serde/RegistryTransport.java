@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,30 +29,38 @@ final class RegistryTransport {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
     /**
-     * One java.net.http client per connect timeout for the whole JVM: each client owns a
-     * selector thread, and Java 17 cannot close a client, so one per serde would leak threads.
+     * One java.net.http client per connect timeout and truststore for the whole JVM: each client
+     * owns a selector thread, and Java 17 cannot close a client, so one per serde would leak threads.
      */
-    private static final Map<Duration, HttpClient> HTTP_CLIENTS = new ConcurrentHashMap<>();
+    private static final Map<ClientSettings, HttpClient> HTTP_CLIENTS = new ConcurrentHashMap<>();
+
+    private record ClientSettings(Duration connectTimeout, Optional<RegistryTls> tls) {
+    }
 
     private final List<URI> baseUrls;
     private final Optional<String> authorization;
     private final RetryPolicy retryPolicy;
     private final Duration readTimeout;
     private final HttpClient http;
+    private final Optional<RegistryTls> tls;
     /** The URL that answered last; requests start there instead of at a dead first URL. */
     private volatile int preferredUrl;
 
     RegistryTransport(List<URI> baseUrls, Optional<String> authorization, RetryPolicy retryPolicy,
-            Duration connectTimeout, Duration readTimeout) {
+            Duration connectTimeout, Duration readTimeout, Optional<RegistryTls> tls) {
         this.baseUrls = List.copyOf(baseUrls);
         this.authorization = authorization;
         this.retryPolicy = retryPolicy;
         this.readTimeout = readTimeout;
-        this.http = HTTP_CLIENTS.computeIfAbsent(connectTimeout, timeout -> HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                // Registries speak HTTP/1.1; skipping the h2c upgrade attempt saves a round trip.
-                .version(HttpClient.Version.HTTP_1_1)
-                .build());
+        this.tls = tls;
+        this.http = HTTP_CLIENTS.computeIfAbsent(new ClientSettings(connectTimeout, tls), settings -> {
+            HttpClient.Builder builder = HttpClient.newBuilder()
+                    .connectTimeout(settings.connectTimeout())
+                    // Registries speak HTTP/1.1; skipping the h2c upgrade attempt saves a round trip.
+                    .version(HttpClient.Version.HTTP_1_1);
+            settings.tls().ifPresent(t -> builder.sslContext(t.sslContext()));
+            return builder.build();
+        });
     }
 
     RegistryResponse get(String path) {
@@ -138,6 +147,13 @@ final class RegistryTransport {
         }
         if (e instanceof HttpTimeoutException) {
             return "no answer within " + readTimeout.toMillis() + " ms (HttpTimeoutException)";
+        }
+        if (e instanceof SSLHandshakeException) {
+            return "TLS handshake failed (" + e.getMessage() + "): " + (tls.isEmpty()
+                    ? "if the registry's certificate is signed by a private CA, set " + AvroSerdeConfig.TRUSTSTORE_LOCATION
+                            + " to a truststore holding that CA"
+                    : "check that " + tls.get().truststoreLocation() + " holds the CA of the registry's certificate"
+                            + " and that the certificate names the host in " + AvroSerdeConfig.SCHEMA_REGISTRY_URL);
         }
         if (e instanceof ConnectException) {
             // The JDK's client gives no message here; refused is by far the usual cause.
