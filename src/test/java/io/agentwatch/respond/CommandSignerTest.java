@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.testing.Openssl;
 import io.agentwatch.trust.Ed25519;
 import io.agentwatch.trust.KeyFiles;
 import io.agentwatch.trust.SigningKey;
@@ -26,11 +27,6 @@ class CommandSignerTest {
     @TempDir
     Path dir;
 
-    static SigningKey newKey() {
-        var pair = Ed25519.generate();
-        return new SigningKey(pair.getPrivate(), pair.getPublic(), Ed25519.keyId(pair.getPublic()));
-    }
-
     static RevokeCommand unsigned() {
         return RevokeCommand.newBuilder().setCommandId("rc-1").setAgentId("spiffe://corp.example/agents/mailer")
                 .setScope(RevokeScope.SESSION).setTokenIds(List.of("t-1", "t-2")).setSessionId("s-1")
@@ -42,7 +38,7 @@ class CommandSignerTest {
     @Test
     void shouldSignTheCanonicalJsonOfEveryFieldButTheSignature() {
         // given
-        SigningKey key = newKey();
+        SigningKey key = SigningKey.generate();
 
         // when
         RevokeCommand c = CommandSigner.with(key).sign(unsigned());
@@ -61,7 +57,7 @@ class CommandSignerTest {
 
     @Test
     void shouldGiveEveryCommandAFreshNonce() {
-        CommandSigner signer = CommandSigner.with(newKey());
+        CommandSigner signer = CommandSigner.with(SigningKey.generate());
 
         assertThat(signer.sign(unsigned()).getNonce()).isNotEqualTo(signer.sign(unsigned()).getNonce());
     }
@@ -81,7 +77,7 @@ class CommandSignerTest {
     @Test
     void shouldNotVerifyAfterAnyFieldChanges() {
         // given
-        SigningKey key = newKey();
+        SigningKey key = SigningKey.generate();
         TrustedKeys trusted = key.asTrusted();
         RevokeCommand c = CommandSigner.with(key).sign(unsigned());
 
@@ -158,13 +154,7 @@ class CommandSignerTest {
                 .check(c.getKeyId(), CommandSigner.signedBytes(c), c.getSignature())).isEqualTo(TrustedKeys.Check.VALID);
     }
 
-    /** Runs openssl (installed by .ci/run) in the test directory; its exit code. */
     private int openssl(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("openssl"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openssl.out").toFile()).start();
-        assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("openssl finished").isTrue();
-        return p.exitValue();
+        return Openssl.run(dir, args);
     }
 }

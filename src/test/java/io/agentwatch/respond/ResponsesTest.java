@@ -85,7 +85,7 @@ class ResponsesTest {
     @Test
     void shouldSignTheCommandWithTheConfiguredKey() {
         // given
-        SigningKey key = CommandSignerTest.newKey();
+        SigningKey key = SigningKey.generate();
 
         // when
         RevokeCommand c = command("s-1", finding("e-send", T0), "e-send", T0, CommandSigner.with(key));

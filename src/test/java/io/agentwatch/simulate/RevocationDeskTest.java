@@ -8,7 +8,6 @@ import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.respond.CommandSigner;
 import io.agentwatch.respond.CommandVerifier;
-import io.agentwatch.trust.Ed25519;
 import io.agentwatch.trust.SigningKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,7 +23,7 @@ class RevocationDeskTest {
     private static final String AGENT = "spiffe://corp.example/agents/mailer";
     private static final Instant NOW = Instant.parse("2026-01-05T09:00:10Z");
 
-    private final SigningKey agentwatchKey = newKey();
+    private final SigningKey agentwatchKey = SigningKey.generate();
     private final CommandSigner agentwatch = CommandSigner.with(agentwatchKey);
     private final RevocationDesk broker = desk(Clock.fixed(NOW, ZoneOffset.UTC));
 
@@ -34,11 +33,6 @@ class RevocationDeskTest {
         desk.issued(token("t-2", "s-1"));
         desk.issued(token("t-3", "s-2"));
         return desk;
-    }
-
-    private static SigningKey newKey() {
-        var pair = Ed25519.generate();
-        return new SigningKey(pair.getPrivate(), pair.getPublic(), Ed25519.keyId(pair.getPublic()));
     }
 
     private static TokenIssued token(String id, String session) {
@@ -95,7 +89,7 @@ class RevocationDeskTest {
 
     @Test
     void shouldRefuseACommandSignedByAKeyItDoesNotTrust() {
-        RevocationDesk.Outcome o = broker.command(CommandSigner.with(newKey()).sign(sessionCommand()));
+        RevocationDesk.Outcome o = broker.command(CommandSigner.with(SigningKey.generate()).sign(sessionCommand()));
 
         assertThat(o.verdict().reason()).isEqualTo("unknown-key");
         assertThat(o.revoked()).isEmpty();
@@ -137,7 +131,7 @@ class RevocationDeskTest {
     @Test
     void shouldNotLetARefusedForgeryBurnTheIdOfARealCommandToCome() {
         // given: command ids are predictable hashes; an attacker sends a forgery with the next real id first
-        RevokeCommand forged = CommandSigner.with(newKey()).sign(command("rc-9", RevokeScope.SESSION, List.of(),
+        RevokeCommand forged = CommandSigner.with(SigningKey.generate()).sign(command("rc-9", RevokeScope.SESSION, List.of(),
                 "s-2", NOW.plusSeconds(3600)));
         broker.command(forged);
 

@@ -14,7 +14,6 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.observe.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.testing.MonitorHarness;
-import io.agentwatch.trust.Ed25519;
 import io.agentwatch.trust.KeyFiles;
 import io.agentwatch.trust.SigningKey;
 import io.agentwatch.trust.TelemetrySignature;
@@ -54,8 +53,8 @@ class SignedTelemetryTopologyTest {
     @TempDir
     Path dir;
 
-    private final SigningKey gateway = key();
-    private final SigningKey attacker = key();
+    private final SigningKey gateway = SigningKey.generate();
+    private final SigningKey attacker = SigningKey.generate();
     private final List<String> countedDeadLetters = new ArrayList<>();
     private final AtomicLong wallClock = new AtomicLong(T0.toEpochMilli());
     private TopologyTestDriver driver;
@@ -63,11 +62,6 @@ class SignedTelemetryTopologyTest {
     private TopicNames topics;
     private TestOutputTopic<String, RevokeCommand> commands;
     private TestOutputTopic<byte[], byte[]> dlq;
-
-    private static SigningKey key() {
-        var pair = Ed25519.generate();
-        return new SigningKey(pair.getPrivate(), pair.getPublic(), Ed25519.keyId(pair.getPublic()));
-    }
 
     private void start(boolean requireSignature) {
         Path trusted = dir.resolve("trusted-gateways.pem");
