@@ -136,7 +136,7 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(HTTP_BIND, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP server binds to; loopback unless you set it.")
             .define(ADMIN_TOKEN, Type.PASSWORD, null, Secrets.atLeast(16), Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); the same on every instance, at least 16 characters. Unset: admin calls are refused.")
             .define(HTTP_READ_TOKEN, Type.PASSWORD, null, Secrets.atLeast(16), Importance.HIGH, "Bearer token required by GET /agents/{id} (the admin token works too); the same on every instance, at least 16 characters. Unset: /agents is open, and then http.bind must be a loopback address.")
-            .define(HTTP_REQUEST_TIMEOUT, Type.STRING, "10s", Durations.positive(), Importance.LOW, "Longest time a client may take to send its request, and to take the answer; then the connection is closed, so slow clients cannot hold the HTTP threads.")
+            .define(HTTP_REQUEST_TIMEOUT, Type.STRING, "5s", Durations.positive(), Importance.LOW, "Longest time a client may take to send its request, and to take the answer; then the connection is closed, so slow clients cannot hold the HTTP threads.")
             .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW, "text, or json for one JSON object per finding / revoke command log line.");
 
     public AgentwatchConfig(Map<?, ?> props) {

@@ -25,6 +25,8 @@ public final class CanonicalJson {
     private static final ObjectMapper STRICT = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** 2^53: below it every integer is a double, and its decimal digits are its shortest form. */
+    private static final double SAFE_INTEGER_LIMIT = 9_007_199_254_740_992.0;
 
     private CanonicalJson() {
     }
@@ -129,6 +131,9 @@ public final class CanonicalJson {
         }
         if (d < 0) {
             return "-" + number(-d);
+        }
+        if (d < SAFE_INTEGER_LIMIT && d == Math.rint(d)) {
+            return Long.toString((long) d); // timestamps and counts: exact, and the same digits ECMAScript prints
         }
         BigDecimal digits = shortestRoundTrip(d);
         String s = digits.unscaledValue().toString();
