@@ -596,6 +596,10 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        // A body trickling in byte by byte is a slow request like any other: the same limit applies.
+        if (!workers.enter(HttpWorkers.Phase.READING)) {
+            return;
+        }
         drain(ex.getRequestBody());
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");

@@ -66,8 +66,9 @@ final class HttpWorkers implements Executor, AutoCloseable {
     }
 
     /**
-     * The calling thread's exchange moves to {@code next} (HANDLING once the request is read,
-     * WRITING before the answer goes out). False when the watchdog already gave up on it.
+     * The calling thread's exchange moves to {@code next} (HANDLING once the request line and
+     * headers are read, READING again while the rest of a body is drained, WRITING before the
+     * answer goes out), with a fresh time limit. False when the watchdog already gave up on it.
      */
     boolean enter(Phase next) {
         Exchange e = running.get(Thread.currentThread());

@@ -356,6 +356,17 @@ class HttpEndpointsTest {
             assertThat(read).isEqualTo(-1);
             assertThat(millis).as("ms until the server closed").isBetween(800L, 5_000L);
         }
+        // and so after a body that stops halfway (the handler reads it before answering)
+        try (Socket socket = new Socket("127.0.0.1", endpoints.port())) {
+            socket.getOutputStream().write(("POST /admin/suppressions/reload HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Length: 100\r\n\r\n0123456789").getBytes(StandardCharsets.US_ASCII));
+            socket.setSoTimeout(10_000);
+            long started = System.nanoTime();
+            int read = socket.getInputStream().read();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(read).isEqualTo(-1);
+            assertThat(millis).as("ms until the server closed").isBetween(800L, 5_000L);
+        }
         assertThat(get(endpoints, "/health").statusCode()).isEqualTo(200);
     }
 
