@@ -4,6 +4,7 @@ import io.agentwatch.cli.AdminCommand;
 import io.agentwatch.cli.DemoCommand;
 import io.agentwatch.cli.ExitCodes;
 import io.agentwatch.cli.KeycloakBridgeCommand;
+import io.agentwatch.cli.KeysCommand;
 import io.agentwatch.cli.ReplayCommand;
 import io.agentwatch.cli.RunCommand;
 import io.agentwatch.cli.SimulateCommand;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "agentwatch", mixinStandardHelpOptions = true, versionProvider = App.Version.class,
         description = "Watches AI agents use their credentials; flags scope drift and cross-boundary tool "
                 + "chaining in real time and tells the credential broker what to revoke.",
-        subcommands = {DemoCommand.class, RunCommand.class, KeycloakBridgeCommand.class, AdminCommand.class, ReplayCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, KeycloakBridgeCommand.class, AdminCommand.class,
+            KeysCommand.class, ReplayCommand.class,
             SimulateCommand.class, TopologyCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

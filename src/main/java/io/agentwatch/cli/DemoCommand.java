@@ -15,6 +15,8 @@ import io.agentwatch.simulate.SimulationSpec;
 import io.agentwatch.simulate.Simulator;
 import io.agentwatch.topology.RegistrySerdes;
 import io.agentwatch.topology.TopicNames;
+import io.agentwatch.trust.Ed25519;
+import io.agentwatch.trust.KeyFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,10 +96,14 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         long started = System.nanoTime();
         Path stateDir = Files.createTempDirectory("agentwatch-demo-state-");
+        // A key pair for this run only: agentwatch signs its commands, the sample broker trusts the public half.
+        Path keyDir = Files.createTempDirectory("agentwatch-demo-keys-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            Path signingKey = keyDir.resolve("demo-signing.key");
+            KeyFiles.write(Ed25519.generate(), signingKey, keyDir.resolve("demo-signing.pub"));
             console.phase(String.format("embedded Kafka broker ready at %s in %.1f s", broker.bootstrapServers(),
                     broker.startupTime().toMillis() / 1000.0));
-            AgentwatchConfig config = demoConfig(broker.bootstrapServers(), stateDir);
+            AgentwatchConfig config = demoConfig(broker.bootstrapServers(), stateDir, signingKey);
             TopicNames topics = TopicNames.from(config);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 TopicSetup.createTopics(admin, topics, partitions, (short) 1);
@@ -105,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
             RegistrySerdes serdes = new RegistrySerdes(config);
             try (LiveDetector live = LiveDetector.start(config, console);
                  SampleCredentialBroker credentialBroker = new SampleCredentialBroker(broker.bootstrapServers(), topics,
-                         serdes, Clock.systemUTC(), console::revoked);
+                         serdes, Clock.systemUTC(), KeyFiles.readSigningKey(signingKey).asTrusted(), console);
                  KafkaSink sink = KafkaSink.create(Map.of("bootstrap.servers", broker.bootstrapServers()),
                          serdes.anySerializer(), new KafkaSink.Topics(topics.toolCalls(), topics.tokenIssuances(),
                                  topics.tokenRevocations()))) {
@@ -141,6 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
         } finally {
             TempDirectories.deleteRecursively(stateDir);
+            TempDirectories.deleteRecursively(keyDir);
             done.countDown();
             Thread.interrupted();
             try {
@@ -167,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private AgentwatchConfig demoConfig(String bootstrap, Path stateDir) {
+    private AgentwatchConfig demoConfig(String bootstrap, Path stateDir, Path signingKey) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("kafka.bootstrap.servers", bootstrap);
         overrides.put("kafka.state.dir", stateDir.toString());
@@ -175,6 +182,7 @@ public final class DemoCommand implements Callable<Integer> {
         overrides.put("kafka.num.stream.threads", "2");
         overrides.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://agentwatch-demo");
         overrides.put(AgentwatchConfig.HTTP_PORT, Integer.toString(httpPort));
+        overrides.put(AgentwatchConfig.RESPONSE_SIGNING_KEY_FILE, signingKey.toString());
         // The sample broker answers within a second; a minute without an answer is worth a finding.
         overrides.put(AgentwatchConfig.RESPONSE_CONFIRM_TIMEOUT, "1m");
         return Commands.loadConfig(null, overrides);

@@ -5,6 +5,8 @@ import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.avro.TokenRevoked;
+import io.agentwatch.respond.CommandVerifier;
+import io.agentwatch.simulate.SampleCredentialBroker;
 import io.agentwatch.topology.DetectionObserver;
 import java.io.PrintStream;
 import java.time.ZoneOffset;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * revocation the sample broker sends back, and a running count line. LOW findings and
  * LEARNING-phase alerts are counted, not printed, so benign traffic passes quietly.
  */
-final class DemoConsole implements DetectionObserver {
+final class DemoConsole implements DetectionObserver, SampleCredentialBroker.Listener {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
     private final PrintStream out;
@@ -72,10 +74,17 @@ final class DemoConsole implements DetectionObserver {
         baselinesByTask.put(taskId, new long[] {learning, active});
     }
 
-    void revoked(TokenRevoked r) {
+    @Override
+    public void revoked(TokenRevoked r) {
         confirmed.incrementAndGet();
         print(String.format(Locale.ROOT, "%s  BROKER   revoked token %s of %s (command %s); TokenRevoked sent back",
                 now(), r.getTokenId(), shortAgent(r.getAgentId()), r.getCommandId()));
+    }
+
+    @Override
+    public void refused(RevokeCommand c, CommandVerifier.Verdict verdict) {
+        print(String.format(Locale.ROOT, "%s  BROKER   refused command %s of %s: %s (%s)", now(), c.getCommandId(),
+                shortAgent(c.getAgentId()), verdict.reason(), verdict.detail()));
     }
 
     void phase(String text) {

@@ -78,11 +78,19 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String RESPONSE_CRITICAL_MIN_ACTION = "response.tier.critical.min.action";
     public static final String RESPONSE_COMMAND_TTL = "response.command.ttl";
     public static final String RESPONSE_CONFIRM_TIMEOUT = "response.confirm.timeout";
-    public static final String RESPONSE_SIGNING_KEY = "response.signing.key";
+    public static final String RESPONSE_SIGNING = "response.signing";
+    public static final String RESPONSE_SIGNING_KEY_FILE = "response.signing.key.file";
+    /** The HMAC key of earlier versions; refused with a pointer to its replacement. */
+    static final String REMOVED_RESPONSE_SIGNING_KEY = "response.signing.key";
+
+    public static final String INPUT_REQUIRE_SIGNATURE = "input.require.signature";
+    public static final String INPUT_TRUSTED_KEYS_FILE = "input.trusted.keys.file";
 
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_BIND = "http.bind";
     public static final String ADMIN_TOKEN = "admin.token";
+    public static final String HTTP_READ_TOKEN = "http.read.token";
+    public static final String HTTP_REQUEST_TIMEOUT = "http.request.timeout";
     public static final String LOG_FORMAT = "log.format";
 
     public static final String KEYCLOAK_URL = "keycloak.url";
@@ -144,12 +152,17 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(RESPONSE_REVOKE_AGENT_RULES, Type.LIST, List.of(), Importance.MEDIUM, "Rules whose HIGH+ findings revoke every token of the agent instead of the token or session they name (e.g. token.foreign, if an agent that presents another agent's token is to be cut off everywhere). Empty: no agent-wide revocation.")
             .define(RESPONSE_READONLY_MAX_ACTION, Type.STRING, "REVOKE_TOKEN", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for low-risk calls (READ of PUBLIC/INTERNAL data that reaches no outside party): the strongest action they may trigger.")
             .define(RESPONSE_CRITICAL_MIN_ACTION, Type.STRING, "REVOKE_SESSION", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for high-impact calls (WRITE/DELETE/EXECUTE/DELEGATE on CONFIDENTIAL or RESTRICTED data, or catalog 'financial' tools): a revoke is at least this wide.")
-            .define(RESPONSE_COMMAND_TTL, Type.STRING, "1h", Durations.positive(), Importance.LOW, "A revoke command's expires_at is the latest expiry of the tokens it covers, or issued_at + this when none is known.")
+            .define(RESPONSE_COMMAND_TTL, Type.STRING, "1h", Durations.positive(), Importance.LOW, "A revoke command's expires_at is the latest expiry of the tokens it covers, and at least issued_at + this, so that no command reaches the broker already stale.")
             .define(RESPONSE_CONFIRM_TIMEOUT, Type.STRING, "2m", Durations.positive(), Importance.MEDIUM, "A revoke command whose tokens are not reported revoked (TokenRevoked) within this stream time raises a RESPONSE finding.")
-            .define(RESPONSE_SIGNING_KEY, Type.PASSWORD, null, Importance.MEDIUM, "Key for the HMAC-SHA256 signature of revoke commands; unset: unsigned.")
+            .define(RESPONSE_SIGNING, Type.STRING, "ed25519", ValidString.in("ed25519", "none"), Importance.HIGH, "ed25519: every revoke command is signed with the key in response.signing.key.file, and run refuses to start without one; none: commands are published unsigned (the credential broker then trusts whoever can write to the command topic).")
+            .define(RESPONSE_SIGNING_KEY_FILE, Type.STRING, "", Importance.HIGH, "Ed25519 private key file (PEM, made by `agentwatch keys`; mode 600) that signs revoke commands. The credential broker verifies with the matching .pub file. replay signs only when this is set.")
+            .define(INPUT_REQUIRE_SIGNATURE, Type.BOOLEAN, false, Importance.HIGH, "Accept only input records signed by a trusted telemetry gateway (headers agentwatch-sig and agentwatch-kid, Ed25519 over the key and value bytes); others go to the DLQ (signature-missing, signature-unknown-key, signature-invalid). Not applied by replay, whose traces carry no headers.")
+            .define(INPUT_TRUSTED_KEYS_FILE, Type.STRING, "", Importance.HIGH, "PEM file of the public keys (one PUBLIC KEY block each, the .pub files of `agentwatch keys`) of the gateways whose signatures input.require.signature accepts.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65535), Importance.MEDIUM, "Port of /metrics, /health, /ready and /agents/{id}; 0 picks a free port.")
             .define(HTTP_BIND, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Address the HTTP server binds to; loopback unless you set it.")
-            .define(ADMIN_TOKEN, Type.PASSWORD, null, Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); unset: admin calls are refused.")
+            .define(ADMIN_TOKEN, Type.PASSWORD, null, Secrets.atLeast(16), Importance.MEDIUM, "Bearer token required by admin calls (baseline reset, suppression reload); the same on every instance, at least 16 characters. Unset: admin calls are refused.")
+            .define(HTTP_READ_TOKEN, Type.PASSWORD, null, Secrets.atLeast(16), Importance.HIGH, "Bearer token required by GET /agents/{id} (the admin token works too); the same on every instance, at least 16 characters. Unset: /agents is open, and then http.bind must be a loopback address.")
+            .define(HTTP_REQUEST_TIMEOUT, Type.STRING, "5s", Durations.positive(), Importance.LOW, "Longest time a client may take to send its request, and to take the answer; then the connection is closed, so slow clients cannot hold the HTTP threads.")
             .define(LOG_FORMAT, Type.STRING, "text", ValidString.in("text", "json"), Importance.LOW, "text, or json for one JSON object per finding / revoke command log line.")
             .define(KEYCLOAK_URL, Type.STRING, "", Importance.HIGH, "keycloak-bridge: base URL of Keycloak (http://host:8080, with the path prefix if any, no /realms).")
             .define(KEYCLOAK_REALM, Type.STRING, "", Importance.HIGH, "keycloak-bridge: the realm whose agents' tokens are bridged.")
@@ -167,6 +180,11 @@ public final class AgentwatchConfig extends AbstractConfig {
 
     public AgentwatchConfig(Map<?, ?> props) {
         super(DEFINITION, props, false);
+        if (props.containsKey(REMOVED_RESPONSE_SIGNING_KEY)) {
+            throw new org.apache.kafka.common.config.ConfigException(REMOVED_RESPONSE_SIGNING_KEY + " (an HMAC key) is"
+                    + " no longer used: revoke commands are signed with Ed25519. Create a key pair with `agentwatch keys`,"
+                    + " set " + RESPONSE_SIGNING_KEY_FILE + " to its .key file and remove " + REMOVED_RESPONSE_SIGNING_KEY);
+        }
     }
 
     public Duration duration(String key) {

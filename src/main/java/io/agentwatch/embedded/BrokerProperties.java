@@ -24,15 +24,34 @@ final class BrokerProperties {
      * @param overrides applied last, so a caller can change any of the defaults
      */
     static Properties of(int brokerPort, int controllerPort, Path logDir, Map<String, String> overrides) {
+        return of(brokerPort, controllerPort, logDir, Map.of(), overrides);
+    }
+
+    /**
+     * @param extraListeners further client listeners by name (e.g. SECURE), with their security
+     *     protocol and port; their settings (keystores, SASL) come in {@code overrides} under
+     *     {@code listener.name.<name>.}
+     */
+    static Properties of(int brokerPort, int controllerPort, Path logDir,
+                         Map<EmbeddedKafkaBroker.Listener, Integer> extraListeners, Map<String, String> overrides) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.bootstrap.servers", HOST + ":" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://" + HOST + ":" + brokerPort);
+        StringBuilder advertised = new StringBuilder(listeners);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        extraListeners.forEach((listener, port) -> {
+            String address = listener.name() + "://" + HOST + ":" + port;
+            listeners.append(',').append(address);
+            advertised.append(',').append(address);
+            protocols.append(',').append(listener.name()).append(':').append(listener.securityProtocol());
+        });
+        p.setProperty("listeners", listeners + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.setProperty("advertised.listeners", advertised.toString());
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", protocols.toString());
         p.setProperty("log.dirs", logDir.toAbsolutePath().toString());
 
         // One node: every internal topic must fit on it, or transactions and groups never start.

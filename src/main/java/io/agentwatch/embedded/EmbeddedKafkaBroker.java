@@ -55,16 +55,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int PORT_ATTEMPTS = 3;
     private static final int LOG_TAIL_LINES = 40;
 
+    /**
+     * A client listener besides PLAINTEXT, such as {@code new Listener("SECURE", "SASL_SSL")}: its
+     * port is picked at start ({@link #bootstrapServers(Listener)}), its settings go in the
+     * server properties under {@code listener.name.secure.}. The broker itself, and the check
+     * that it is ready, keep using PLAINTEXT.
+     */
+    public record Listener(String name, String securityProtocol) {
+    }
+
     private final Path directory;
     private final int brokerPort;
+    private final Map<Listener, Integer> extraPorts;
     private final ChildJvm child;
     private final Thread shutdownHook;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Duration startupTime;
 
-    private EmbeddedKafkaBroker(Path directory, int brokerPort, ChildJvm child) {
+    private EmbeddedKafkaBroker(Path directory, int brokerPort, Map<Listener, Integer> extraPorts, ChildJvm child) {
         this.directory = directory;
         this.brokerPort = brokerPort;
+        this.extraPorts = extraPorts;
         this.child = child;
         this.shutdownHook = new Thread(this::stopAndDelete, "embedded-kafka-broker-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -84,9 +95,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *     the message ends with the last lines of the broker's log
      */
     public static EmbeddedKafkaBroker start(Map<String, String> serverProperties) {
+        return start(serverProperties, List.of());
+    }
+
+    /** As {@link #start(Map)}, with further client listeners (TLS, SASL) on ports of their own. */
+    public static EmbeddedKafkaBroker start(Map<String, String> serverProperties, List<Listener> extraListeners) {
         long startNanos = System.nanoTime();
         for (int attempt = 1; ; attempt++) {
-            EmbeddedKafkaBroker broker = launch(serverProperties);
+            EmbeddedKafkaBroker broker = launch(serverProperties, extraListeners);
             try {
                 broker.awaitReady(startNanos + READY_TIMEOUT.toNanos());
             } catch (RuntimeException e) {
@@ -105,14 +121,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker launch(Map<String, String> overrides) {
+    private static EmbeddedKafkaBroker launch(Map<String, String> overrides, List<Listener> extraListeners) {
         Path directory = createDirectory();
         try {
             int brokerPort = BrokerProperties.freePort();
             int controllerPort = BrokerProperties.freePort();
+            Map<Listener, Integer> extraPorts = new java.util.LinkedHashMap<>();
+            extraListeners.forEach(l -> extraPorts.put(l, BrokerProperties.freePort()));
             Path propertiesFile = directory.resolve("server.properties");
-            BrokerProperties.write(
-                    BrokerProperties.of(brokerPort, controllerPort, directory.resolve("data"), overrides), propertiesFile);
+            BrokerProperties.write(BrokerProperties.of(brokerPort, controllerPort, directory.resolve("data"), extraPorts,
+                    overrides), propertiesFile);
             List<String> jvmOptions = List.of(
                     "-Xmx512m",
                     // C1 only: the broker answers in 2-3 s instead of 3-6 s on two busy cores. It
@@ -124,7 +142,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             ChildJvm child = ChildJvm.start(jvmOptions, KafkaBrokerMain.class,
                     List.of(propertiesFile.toString(), Uuid.randomUuid().toString()), directory.resolve("broker.log"));
             LOG.debug("started Kafka broker child JVM {} in {}", child.pid(), directory);
-            return new EmbeddedKafkaBroker(directory, brokerPort, child);
+            return new EmbeddedKafkaBroker(directory, brokerPort, extraPorts, child);
         } catch (RuntimeException e) {
             TempDirectories.deleteRecursively(directory);
             throw e;
@@ -134,6 +152,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return BrokerProperties.HOST + ":" + brokerPort;
+    }
+
+    /** {@code host:port} of a listener given at start. */
+    public String bootstrapServers(Listener listener) {
+        Integer port = extraPorts.get(listener);
+        if (port == null) {
+            throw new IllegalArgumentException("the broker was started without listener " + listener);
+        }
+        return BrokerProperties.HOST + ":" + port;
     }
 
     /** The broker's own log (its stdout and stderr); deleted by {@link #close()}. */

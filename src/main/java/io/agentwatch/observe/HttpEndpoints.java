@@ -24,16 +24,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -62,8 +61,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code agent_id} is URL-encoded ({@code spiffe%3A%2F%2Fcorp.example%2Fagents%2Fbot}); the raw
  * form works too. Admin calls need {@code Authorization: Bearer <admin.token>}: 403 when no token is
- * configured (admin disabled), 401 when it is missing or wrong. Every error is
- * {@code {"error": "..."}}, saying what went wrong and what to do. Other paths 404, other methods 405.
+ * configured (admin disabled), 401 when it is missing or wrong. {@code /agents} needs
+ * {@code http.read.token} (or the admin token) when one is set, and one must be set to bind beyond
+ * loopback; 401 when missing or wrong. A call forwarded to the owning instance carries no bearer
+ * token but a {@link PeerAuth} proof of it, and the owner's answer is passed on only with the
+ * owner's proof. Every error is {@code {"error": "..."}}, saying what went wrong and what to do.
+ * Other paths 404, other methods 405. Slow clients get {@code http.request.timeout} to send a
+ * request and to take the answer ({@link HttpWorkers}).
  *
  * <p>The server starts before Kafka Streams exists, because Streams needs the server's address
  * as {@code application.server} ({@link #applicationServer()}); {@link #attach} hands it the
@@ -82,30 +86,39 @@ public final class HttpEndpoints implements AutoCloseable {
     private static final String ADMIN_AGENTS = "/admin/agents/";
     private static final String RESET_BASELINE = "/reset-baseline";
     private static final String RELOAD_SUPPRESSIONS = "/admin/suppressions/reload";
-    /** Enough for a scrape, a query and a forwarded query at once without a slow one blocking the rest. */
-    private static final int THREADS = 4;
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpServer server;
-    private final ExecutorService executor;
+    private final HttpWorkers workers;
     private final HttpClient client;
     private final String applicationServer;
     private final byte[] adminToken;
+    private final byte[] readToken;
+    private final PeerAuth adminPeers;
+    private final PeerAuth readPeers;
+    /**
+     * The peer check that admitted the forwarded call this thread is answering, to sign the
+     * answer with. Not an exchange attribute: Java 17 shares those across a context's exchanges.
+     */
+    private final ThreadLocal<PeerAnswer> peerAnswer = new ThreadLocal<>();
     private final Supplier<String> metrics;
     private final Suppressions suppressions;
     private final BaselineResets resets;
     private volatile AgentQueries queries;
 
-    private HttpEndpoints(HttpServer server, ExecutorService executor, String applicationServer, String adminToken,
-                          Supplier<String> metrics, Suppressions suppressions, BaselineResets resets) {
+    private HttpEndpoints(HttpServer server, HttpWorkers workers, String applicationServer, String adminToken,
+                          String readToken, Supplier<String> metrics, Suppressions suppressions, BaselineResets resets) {
         this.server = server;
-        this.executor = executor;
+        this.workers = workers;
         this.applicationServer = applicationServer;
-        this.adminToken = adminToken == null || adminToken.isEmpty() ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+        this.adminToken = adminToken == null ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+        this.readToken = readToken == null ? null : readToken.getBytes(StandardCharsets.UTF_8);
+        this.adminPeers = adminToken == null ? null : new PeerAuth(adminToken, Clock.systemUTC());
+        this.readPeers = readToken == null ? null : new PeerAuth(readToken, Clock.systemUTC());
         this.metrics = metrics;
         this.suppressions = suppressions;
         this.resets = resets;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -119,30 +132,44 @@ public final class HttpEndpoints implements AutoCloseable {
                                       BaselineResets resets) {
         String bind = config.getString(AgentwatchConfig.HTTP_BIND);
         int port = config.getInt(AgentwatchConfig.HTTP_PORT);
-        Password token = config.getPassword(AgentwatchConfig.ADMIN_TOKEN);
+        String adminToken = secret(config, AgentwatchConfig.ADMIN_TOKEN);
+        String readToken = secret(config, AgentwatchConfig.HTTP_READ_TOKEN);
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new ConfigException(AgentwatchConfig.HTTP_BIND, bind, "not an address of this host");
+        }
+        if (!address.isLoopbackAddress() && readToken == null) {
+            throw new ConfigException("http.bind is " + bind + ", beyond this host, and " + AgentwatchConfig.HTTP_READ_TOKEN
+                    + " is not set: /agents/{id} would show every agent's tokens, scopes and targets to anyone who"
+                    + " can reach the port. Set " + AgentwatchConfig.HTTP_READ_TOKEN + " (AGENTWATCH_HTTP_READ_TOKEN) to a"
+                    + " long random secret (openssl rand -base64 32), the same on every instance, or bind to 127.0.0.1");
+        }
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 0);
+            server = HttpServer.create(new InetSocketAddress(address, port), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + bind + ":" + port + " (" + e.getMessage()
                     + "): set http.port (AGENTWATCH_HTTP_PORT) to a free port, or 0 for any, and http.bind "
                     + "(AGENTWATCH_HTTP_BIND) to an address of this host", e);
         }
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "agentwatch-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        HttpWorkers workers = new HttpWorkers(config.duration(AgentwatchConfig.HTTP_REQUEST_TIMEOUT));
         String advertised = advertised(config, server.getAddress());
-        HttpEndpoints endpoints = new HttpEndpoints(server, executor, advertised,
-                token == null ? null : token.value(), metrics, suppressions, resets);
+        HttpEndpoints endpoints = new HttpEndpoints(server, workers, advertised, adminToken, readToken, metrics,
+                suppressions, resets);
         server.createContext("/", endpoints::handle);
-        server.setExecutor(executor);
+        server.setExecutor(workers);
         server.start();
-        LOG.info("HTTP endpoints on http://{}:{} (application.server {}){}", bind, endpoints.port(), advertised,
-                endpoints.adminToken == null ? "; admin calls disabled (no admin.token)" : "");
+        LOG.info("HTTP endpoints on http://{}:{} (application.server {}){}{}", bind, endpoints.port(), advertised,
+                endpoints.adminToken == null ? "; admin calls disabled (no admin.token)" : "",
+                endpoints.readToken == null ? "; /agents open to local clients (no http.read.token)" : "");
         return endpoints;
+    }
+
+    private static String secret(AgentwatchConfig config, String key) {
+        Password p = config.getPassword(key);
+        return p == null || p.value().isEmpty() ? null : p.value();
     }
 
     /**
@@ -192,11 +219,14 @@ public final class HttpEndpoints implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        executor.shutdownNow();
+        workers.close();
     }
 
     private void handle(HttpExchange exchange) {
         try (exchange) {
+            if (!workers.enter(HttpWorkers.Phase.HANDLING)) {
+                return; // the client took longer than http.request.timeout to send its request
+            }
             try {
                 route(exchange);
             } catch (RuntimeException e) {
@@ -206,6 +236,8 @@ public final class HttpEndpoints implements AutoCloseable {
         } catch (IOException e) {
             // The client went away mid-response: nothing to answer.
             LOG.debug("HTTP response to {} not delivered", exchange.getRequestURI(), e);
+        } finally {
+            peerAnswer.remove();
         }
     }
 
@@ -226,7 +258,7 @@ public final class HttpEndpoints implements AutoCloseable {
                 ready(ex);
             }
         } else if (path.startsWith(AGENTS)) {
-            if (allow(ex, "GET")) {
+            if (allow(ex, "GET") && readAuthorized(ex)) {
                 agent(ex, path.substring(AGENTS.length()));
             }
         } else if (path.startsWith(ADMIN_AGENTS) && path.endsWith(RESET_BASELINE)
@@ -285,7 +317,7 @@ public final class HttpEndpoints implements AutoCloseable {
         AgentQueries.Route route = q.route(agentId);
         if (route instanceof AgentQueries.Remote remote) {
             String base = suffix.isEmpty() ? AGENTS : ADMIN_AGENTS;
-            forward(ex, remote.hostPort(), method, base + encode(agentId) + suffix);
+            forward(ex, remote.hostPort(), method, base + encode(agentId) + suffix, suffix.isEmpty() ? readPeers : adminPeers);
         } else if (route instanceof AgentQueries.Unavailable unavailable) {
             error(ex, 503, "the agent's state cannot be located right now (" + unavailable.why()
                     + "): Kafka Streams is starting or rebalancing; retry in a few seconds");
@@ -339,7 +371,7 @@ public final class HttpEndpoints implements AutoCloseable {
         // Every instance holds its own copy of the rules; a forwarded call reloads only the receiver.
         if (q != null && ex.getRequestHeaders().getFirst(FORWARDED_HEADER) == null) {
             for (String other : otherInstances(q)) {
-                Map<String, Object> result = reloadOn(ex, other);
+                Map<String, Object> result = reloadOn(other);
                 instances.add(result);
                 if (result.containsKey("error")) {
                     failed.add(other);
@@ -362,15 +394,19 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> reloadOn(HttpExchange ex, String hostPort) {
+    private Map<String, Object> reloadOn(String hostPort) {
         try {
-            HttpResponse<String> r = client.send(request(ex, hostPort, "POST", RELOAD_SUPPRESSIONS),
-                    HttpResponse.BodyHandlers.ofString());
+            PeerCall call = peerCall(hostPort, "POST", RELOAD_SUPPRESSIONS, adminPeers);
+            HttpResponse<byte[]> r = client.send(call.request(), HttpResponse.BodyHandlers.ofByteArray());
+            String body = new String(r.body(), StandardCharsets.UTF_8);
+            if (!call.answerProven(r)) {
+                return body("instance", hostPort, "error", unproven(hostPort, r.statusCode()));
+            }
             if (r.statusCode() == 200) {
-                Object reported = JSON.readTree(r.body()).path("instances").path(0).path("rules").asInt(-1);
+                Object reported = JSON.readTree(body).path("instances").path(0).path("rules").asInt(-1);
                 return body("instance", hostPort, "rules", reported);
             }
-            return body("instance", hostPort, "error", "HTTP " + r.statusCode() + ": " + r.body());
+            return body("instance", hostPort, "error", "HTTP " + r.statusCode() + ": " + body);
         } catch (IOException e) {
             return body("instance", hostPort, "error", e.toString());
         } catch (InterruptedException e) {
@@ -380,14 +416,16 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     /** Passes the request to the owner and its answer back; never forwards a forwarded request. */
-    private void forward(HttpExchange ex, String hostPort, String method, String path) throws IOException {
+    private void forward(HttpExchange ex, String hostPort, String method, String path, PeerAuth peers)
+            throws IOException {
         if (ex.getRequestHeaders().getFirst(FORWARDED_HEADER) != null) {
             error(ex, 503, "the agent moved to another instance while the request was forwarded: retry");
             return;
         }
+        PeerCall call = peerCall(hostPort, method, path, peers);
         HttpResponse<byte[]> r;
         try {
-            r = client.send(request(ex, hostPort, method, path), HttpResponse.BodyHandlers.ofByteArray());
+            r = client.send(call.request(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             error(ex, 502, "instance " + hostPort + " owns the agent but did not answer (" + e
                     + "): check that it is up and that its http.bind lets other instances reach it");
@@ -397,24 +435,46 @@ public final class HttpEndpoints implements AutoCloseable {
             error(ex, 503, "interrupted while asking " + hostPort + ": retry");
             return;
         }
+        if (!call.answerProven(r)) {
+            error(ex, 502, unproven(hostPort, r.statusCode()));
+            return;
+        }
         r.headers().firstValue("Retry-After").ifPresent(v -> ex.getResponseHeaders().set("Retry-After", v));
         send(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse(JSON_TYPE), r.body());
     }
 
-    private HttpRequest request(HttpExchange ex, String hostPort, String method, String path) {
+    private static String unproven(String hostPort, int status) {
+        return "instance " + hostPort + " answered HTTP " + status + " without proof that it holds the shared token:"
+                + " not passing its answer on. Every instance needs the same admin.token and http.read.token; if they"
+                + " match, something else answers at the address the consumer group names";
+    }
+
+    /**
+     * A call to another instance. It carries no bearer token: when {@code peers} is set, a
+     * {@link PeerAuth} MAC proves the call was authorised here, and the answer must prove the same.
+     */
+    private record PeerCall(HttpRequest request, PeerAuth peers, String nonce) {
+        boolean answerProven(HttpResponse<byte[]> r) {
+            return peers == null || peers.responseValid(nonce, r.statusCode(), r.body(),
+                    r.headers().firstValue(PeerAuth.RESPONSE_HEADER).orElse(null));
+        }
+    }
+
+    private PeerCall peerCall(String hostPort, String method, String path, PeerAuth peers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + hostPort + path))
                 .timeout(FORWARD_TIMEOUT)
                 .header(FORWARDED_HEADER, applicationServer)
                 .method(method, HttpRequest.BodyPublishers.noBody());
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth != null) {
-            b.header("Authorization", auth);
+        if (peers == null) {
+            return new PeerCall(b.build(), null, null);
         }
-        return b.build();
+        PeerAuth.Signed signed = peers.sign(method, path, hostPort, applicationServer);
+        b.header(PeerAuth.REQUEST_HEADER, signed.header());
+        return new PeerCall(b.build(), peers, signed.nonce());
     }
 
     /** True when the method is allowed; otherwise answers 405. */
-    private static boolean allow(HttpExchange ex, String method) throws IOException {
+    private boolean allow(HttpExchange ex, String method) throws IOException {
         if (ex.getRequestMethod().equals(method)) {
             return true;
         }
@@ -424,28 +484,67 @@ public final class HttpEndpoints implements AutoCloseable {
         return false;
     }
 
-    /** True when the admin token matches; otherwise answers 403 (admin disabled) or 401. */
+    /**
+     * Admin calls: {@code Authorization: Bearer <admin.token>}, or a call another instance
+     * forwarded with proof of the same token. 403 when admin calls are off, 401 otherwise.
+     */
     private boolean authorized(HttpExchange ex) throws IOException {
         if (adminToken == null) {
             error(ex, 403, "admin calls are disabled because no admin token is configured: set admin.token "
                     + "(AGENTWATCH_ADMIN_TOKEN) on every instance and restart");
             return false;
         }
+        return authenticated(ex, adminPeers, "agentwatch admin", "admin.token", adminToken);
+    }
+
+    /**
+     * {@code /agents}: open when no read token is configured (start-up then insists on a
+     * loopback bind); otherwise the read token or the admin token, or a forwarded call with
+     * proof of the read token.
+     */
+    private boolean readAuthorized(HttpExchange ex) throws IOException {
+        if (readToken == null) {
+            return true;
+        }
+        return authenticated(ex, readPeers, "agentwatch read", "http.read.token", readToken, adminToken);
+    }
+
+    private boolean authenticated(HttpExchange ex, PeerAuth peers, String realm, String setting, byte[]... tokens)
+            throws IOException {
+        String peerHeader = ex.getRequestHeaders().getFirst(PeerAuth.REQUEST_HEADER);
+        if (peerHeader != null) {
+            PeerAuth.Check check = peers.verify(peerHeader, ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
+                    applicationServer);
+            if (check.refusal() == null) {
+                peerAnswer.set(new PeerAnswer(peers, check.nonce()));
+                return true;
+            }
+            error(ex, 401, check.refusal() + ": every instance needs the same " + setting);
+            return false;
+        }
         String header = ex.getRequestHeaders().getFirst("Authorization");
         byte[] given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).trim().getBytes(StandardCharsets.UTF_8) : null;
-        // Constant-time comparison: response timing must not reveal how much of a guess was right.
-        if (given == null || !MessageDigest.isEqual(given, adminToken)) {
-            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"agentwatch admin\"");
-            error(ex, 401, (given == null ? "missing" : "wrong") + " admin token: send the header "
-                    + "'Authorization: Bearer <admin.token>'");
+        boolean match = false;
+        for (byte[] token : tokens) {
+            // Constant-time comparison: response timing must not reveal how much of a guess was right.
+            match |= given != null && token != null && MessageDigest.isEqual(given, token);
+        }
+        if (!match) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm + "\"");
+            error(ex, 401, (given == null ? "missing" : "wrong") + " token: send the header "
+                    + "'Authorization: Bearer <" + setting + ">'");
             return false;
         }
         return true;
     }
 
+    /** How to prove this instance's answer to the instance that forwarded the call. */
+    private record PeerAnswer(PeerAuth peers, String nonce) {
+    }
+
     /** The decoded SPIFFE id, or null after answering 400. */
-    private static String agentId(HttpExchange ex, String raw) throws IOException {
+    private String agentId(HttpExchange ex, String raw) throws IOException {
         String id;
         try {
             // A '+' stays a '+' (and is then refused): only form encoding makes it a space.
@@ -479,14 +578,14 @@ public final class HttpEndpoints implements AutoCloseable {
         return m;
     }
 
-    private static void error(HttpExchange ex, int status, String message) throws IOException {
+    private void error(HttpExchange ex, int status, String message) throws IOException {
         if (status == 503) {
             ex.getResponseHeaders().set("Retry-After", "2"); // rebalances and restores take seconds
         }
         json(ex, status, body("error", message));
     }
 
-    private static void json(HttpExchange ex, int status, Object value) throws IOException {
+    private void json(HttpExchange ex, int status, Object value) throws IOException {
         byte[] bytes;
         try {
             bytes = JSON.writeValueAsBytes(value);
@@ -496,10 +595,21 @@ public final class HttpEndpoints implements AutoCloseable {
         send(ex, status, JSON_TYPE, bytes);
     }
 
-    private static void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+    private void send(HttpExchange ex, int status, String contentType, byte[] body) throws IOException {
+        // A body trickling in byte by byte is a slow request like any other: the same limit applies.
+        if (!workers.enter(HttpWorkers.Phase.READING)) {
+            return;
+        }
         drain(ex.getRequestBody());
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.getResponseHeaders().set("Cache-Control", "no-store");
+        PeerAnswer answer = peerAnswer.get();
+        if (answer != null) {
+            ex.getResponseHeaders().set(PeerAuth.RESPONSE_HEADER, answer.peers().responseMac(answer.nonce(), status, body));
+        }
+        if (!workers.enter(HttpWorkers.Phase.WRITING)) {
+            return;
+        }
         ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             try (OutputStream out = ex.getResponseBody()) {

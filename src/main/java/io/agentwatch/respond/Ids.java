@@ -4,11 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Deterministic ids and signatures. Finding and command ids are hashes of what identifies
+ * Deterministic ids. Finding and command ids are hashes of what identifies
  * them, so replaying the same input yields the same ids and the broker can de-duplicate.
  */
 public final class Ids {
@@ -23,18 +21,6 @@ public final class Ids {
             return prefix + HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by the Java platform", e);
-        }
-    }
-
-    /** HMAC-SHA256 of {@code payload}, base64url without padding. */
-    public static String sign(String key, String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return java.util.Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required by the Java platform", e);
         }
     }
 }

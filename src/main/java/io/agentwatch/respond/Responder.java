@@ -172,12 +172,13 @@ public final class Responder {
         List<String> findingIds = new ArrayList<>();
         findingIds.add(widest.finding.getFindingId());
         revoking.stream().filter(x -> x != widest).forEach(x -> findingIds.add(x.finding.getFindingId()));
-        long expires = covered.tokens().stream().mapToLong(TokenState::expiresAt).max()
-                .orElse(in.eventTime() + settings().commandTtlMs());
+        // Never born stale: a broker must not drop a command whose tokens expired a moment ago.
+        long expires = Math.max(covered.tokens().stream().mapToLong(TokenState::expiresAt).max().orElse(0),
+                in.eventTime() + settings().commandTtlMs());
         return Responses.command(in.session().agentId(), covered.scope(), covered.incident(),
                 covered.tokens().stream().map(TokenState::tokenId).toList(), in.session().sessionId(), findingIds,
                 widest.finding.getSummary(), in.call() == null ? null : in.call().eventId(), in.eventTime(),
-                Math.max(expires, in.eventTime()), settings().signingKey());
+                expires, settings().signer());
     }
 
     /** What a command of {@code scope} would revoke, or null when earlier commands already cover it. */
@@ -230,7 +231,7 @@ public final class Responder {
             out.add(Responses.command(t.agentId(), RevokeScope.TOKEN, t.tokenId(), List.of(t.tokenId()),
                     t.sessionId(), List.of(x.finding.getFindingId()), x.finding.getSummary(),
                     in.call() == null ? null : in.call().eventId(), in.eventTime(),
-                    Math.max(t.expiresAt(), in.eventTime()), settings().signingKey()));
+                    Math.max(t.expiresAt(), in.eventTime() + settings().commandTtlMs()), settings().signer()));
         }
         return out;
     }

@@ -8,10 +8,9 @@ import java.util.List;
 /** The response policy's tiers, from config. */
 public record ResponseSettings(boolean dryRun, Severity alertMinSeverity, Severity revokeMinSeverity,
                                int revokeSessionRisk, List<String> revokeAgentRules, Action readOnlyMaxAction,
-                               Action highImpactMinAction, long commandTtlMs, String signingKey) {
+                               Action highImpactMinAction, long commandTtlMs, CommandSigner signer) {
 
     public static ResponseSettings from(AgentwatchConfig c) {
-        var key = c.getPassword(AgentwatchConfig.RESPONSE_SIGNING_KEY);
         return new ResponseSettings(
                 c.getBoolean(AgentwatchConfig.RESPONSE_DRY_RUN),
                 c.severity(AgentwatchConfig.RESPONSE_ALERT_MIN_SEVERITY),
@@ -21,6 +20,6 @@ public record ResponseSettings(boolean dryRun, Severity alertMinSeverity, Severi
                 c.action(AgentwatchConfig.RESPONSE_READONLY_MAX_ACTION),
                 c.action(AgentwatchConfig.RESPONSE_CRITICAL_MIN_ACTION),
                 c.duration(AgentwatchConfig.RESPONSE_COMMAND_TTL).toMillis(),
-                key == null ? null : key.value());
+                CommandSigner.fromConfig(c));
     }
 }

@@ -55,7 +55,7 @@ public final class Responses {
      */
     public static RevokeCommand command(String agentId, RevokeScope scope, String incident, List<String> tokenIds,
                                         String sessionId, List<String> findingIds, String reason,
-                                        String triggerEventId, long issuedAt, long expiresAt, String signingKey) {
+                                        String triggerEventId, long issuedAt, long expiresAt, CommandSigner signer) {
         String id = Ids.hash("rc-", agentId, scope.name(), incident);
         RevokeCommand c = RevokeCommand.newBuilder()
                 .setCommandId(id)
@@ -69,16 +69,6 @@ public final class Responses {
                 .setExpiresAt(Instant.ofEpochMilli(expiresAt))
                 .setTriggerEventId(triggerEventId)
                 .build();
-        if (signingKey != null) {
-            c.setSignature(Ids.sign(signingKey, canonical(c)));
-        }
-        return c;
-    }
-
-    /** The signed payload: every field the broker acts on, in a fixed order. */
-    public static String canonical(RevokeCommand c) {
-        return String.join("\n", c.getCommandId(), c.getAgentId(), c.getScope().name(),
-                String.join(",", c.getTokenIds()), String.valueOf(c.getSessionId()),
-                Long.toString(c.getIssuedAt().toEpochMilli()), Long.toString(c.getExpiresAt().toEpochMilli()));
+        return signer.sign(c);
     }
 }

@@ -4,6 +4,7 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.observe.CompositeObserver;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.observe.Observability;
+import io.agentwatch.respond.CommandSigner;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;
@@ -26,6 +27,7 @@ public final class LiveDetector implements AutoCloseable {
 
     /** @param extra another observer (the demo's console), or {@link DetectionObserver#NONE} */
     public static LiveDetector start(AgentwatchConfig config, DetectionObserver extra) {
+        CommandSigner.requireKey(config);
         Suppressions suppressions = Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE));
         BaselineResets resets = new BaselineResets();
         Observability observability = Observability.start(config, suppressions, resets);

@@ -87,12 +87,14 @@ public final class AgentwatchTopology {
         EventTimeRule timeRule = new EventTimeRule(services.replay() ? Clock.systemUTC() : services.clock(),
                 services.replay(), maxSkew);
         TimestampExtractor guard = new FutureTimestampGuard(timeRule, services.clock());
-        t.addSource(DEFAULT_RESET, Names.TOOL_CALLS_SOURCE, guard, keys,
-                upcast(serdes.forClass(ToolCall.class).deserializer()), topics.toolCalls());
-        t.addSource(DEFAULT_RESET, Names.TOKEN_ISSUANCES_SOURCE, guard, keys,
-                upcast(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
-        t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, keys,
-                upcast(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
+        // Not in replay: a trace file has no headers, and whoever runs a replay chose the file.
+        SignedInput in = services.replay() ? SignedInput.off() : SignedInput.fromConfig(config);
+        t.addSource(DEFAULT_RESET, Names.TOOL_CALLS_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(ToolCall.class).deserializer()), topics.toolCalls());
+        t.addSource(DEFAULT_RESET, Names.TOKEN_ISSUANCES_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
+        t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
 
         InputRules rules = InputRules.from(config);
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator = () -> new InputValidator(rules, timeRule);

@@ -69,7 +69,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class AgentQueryIT {
-    private static final String ADMIN_TOKEN = "it-admin-token";
+    private static final String ADMIN_TOKEN = "it-admin-token-0123456789";
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> AGENTS = List.of(

@@ -8,6 +8,7 @@ import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.detect.Detection;
+import io.agentwatch.respond.CommandSigner;
 import io.agentwatch.respond.Responses;
 import java.time.Instant;
 import java.util.List;
@@ -34,6 +35,6 @@ final class Fixtures {
         Finding f = finding();
         return Responses.command(AGENT, RevokeScope.SESSION, "s-1", List.of("tok-1", "tok-2"), "s-1",
                 List.of(f.getFindingId()), f.getSummary(), "e-2", EVENT_TIME.toEpochMilli(),
-                EVENT_TIME.plusSeconds(3600).toEpochMilli(), null);
+                EVENT_TIME.plusSeconds(3600).toEpochMilli(), CommandSigner.none());
     }
 }

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The provisioning files, and that they agree with docker/compose.yml: a renamed service or mount
- * would otherwise only show up as an empty Grafana on a user's machine.
+ * would otherwise only show up as an empty Grafana on a user's machine. Also that compose, which
+ * binds agentwatch to every interface, gives it its tokens and signing key.
  */
 class GrafanaProvisioningTest {
 
@@ -55,6 +56,27 @@ class GrafanaProvisioningTest {
         assertThat(scrape.path("static_configs").path(0).path("targets").path(0).asText())
                 .isEqualTo("agentwatch:" + agentwatch.path("environment").path("AGENTWATCH_HTTP_PORT").asText());
         assertThat(agentwatch.path("environment").path("AGENTWATCH_HTTP_BIND").asText()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void shouldGiveComposeAgentwatchItsTokensAndSigningKeyFromTheSecretsVolume() throws IOException {
+        JsonNode services = read("docker/compose.yml").path("services");
+        JsonNode agentwatch = services.path("agentwatch");
+        String secrets = services.path("agentwatch-secrets").path("command").path(0).asText();
+        String start = agentwatch.path("command").path(0).asText();
+
+        assertThat(secrets).contains("agentwatch.jar keys --dir . --name agentwatch-signing").contains("umask 077")
+                .contains("read admin");
+        assertThat(agentwatch.path("depends_on").path("agentwatch-secrets").path("condition").asText())
+                .isEqualTo("service_completed_successfully");
+        assertThat(agentwatch.path("environment").path("AGENTWATCH_RESPONSE_SIGNING_KEY_FILE").asText())
+                .isEqualTo("/var/lib/agentwatch-secrets/agentwatch-signing.key");
+        assertThat(start).contains("AGENTWATCH_HTTP_READ_TOKEN=\"$$(cat /var/lib/agentwatch-secrets/read.token)\"")
+                .contains("AGENTWATCH_ADMIN_TOKEN=\"$$(cat /var/lib/agentwatch-secrets/admin.token)\"")
+                .contains("export AGENTWATCH_HTTP_READ_TOKEN AGENTWATCH_ADMIN_TOKEN").endsWith("agentwatch.jar run\n");
+        List<String> volumes = new ArrayList<>();
+        agentwatch.path("volumes").forEach(v -> volumes.add(v.asText()));
+        assertThat(volumes).contains("agentwatch-secrets:/var/lib/agentwatch-secrets:ro");
     }
 
     private static List<String> grafanaVolumes() throws IOException {

@@ -1,6 +1,7 @@
 package io.agentwatch.observe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -203,7 +205,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldRefuseAdminCallsWith403WhenNoAdminTokenIsConfigured() throws Exception {
-        HttpEndpoints endpoints = start(null, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start((String) null, new BaselineResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> reset = post(endpoints, resetPath(AGENT), "Bearer anything");
@@ -310,12 +312,157 @@ class HttpEndpointsTest {
         assertThat(getReload.statusCode()).isEqualTo(405);
     }
 
+    @Test
+    void shouldAnswerHealthWithinASecondWhileEightClientsHoldHalfSentRequests() throws Exception {
+        // given a liveness probe's server with 8 clients that started a request and went quiet
+        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                slow.add(halfSentRequest(endpoints));
+            }
+            Thread.sleep(200); // the server has handed each of them to a thread by now
+
+            // when
+            long started = System.nanoTime();
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri(endpoints, "/health"))
+                    .timeout(java.time.Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+
+            // then
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(millis).as("ms to answer /health").isLessThan(1_000);
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionWhoseRequestTakesLongerThanTheRequestTimeout() throws Exception {
+        // given
+        HttpEndpoints endpoints = start(Map.of(AgentwatchConfig.HTTP_REQUEST_TIMEOUT, "1s"), new BaselineResets(),
+                Suppressions.none());
+
+        // when a client sends half a request and waits, then the server hangs up after about the timeout
+        try (Socket socket = halfSentRequest(endpoints)) {
+            assertHungUpWithoutAnswerWithin(socket, 800, 5_000);
+        }
+        // and so after a body that stops halfway (the handler reads it before answering)
+        try (Socket socket = new Socket("127.0.0.1", endpoints.port())) {
+            socket.getOutputStream().write(("POST /admin/suppressions/reload HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Length: 100\r\n\r\n0123456789").getBytes(StandardCharsets.US_ASCII));
+            assertHungUpWithoutAnswerWithin(socket, 800, 5_000);
+        }
+        assertThat(get(endpoints, "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldRequireTheReadTokenForAgentQueriesWhenOneIsSet() throws Exception {
+        // given
+        String readToken = "read-token-0123456789abcdef";
+        HttpEndpoints endpoints = start(Map.of(AgentwatchConfig.ADMIN_TOKEN, TOKEN, AgentwatchConfig.HTTP_READ_TOKEN,
+                readToken), new BaselineResets(), Suppressions.none());
+        endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
+        String path = "/agents/" + encode(AGENT);
+
+        // when
+        HttpResponse<String> anonymous = get(endpoints, path);
+        HttpResponse<String> wrong = get(endpoints, path, "Bearer " + readToken + "x");
+        HttpResponse<String> reader = get(endpoints, path, "Bearer " + readToken);
+        HttpResponse<String> admin = get(endpoints, path, "Bearer " + TOKEN);
+        HttpResponse<String> metricsWithoutToken = get(endpoints, "/metrics");
+
+        // then
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).doesNotContain("tok-").contains("http.read.token");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(reader.statusCode()).isEqualTo(200);
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(metricsWithoutToken.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldRefuseToListenBeyondLoopbackWithoutAReadToken() {
+        assertThatThrownBy(() -> start(Map.of(AgentwatchConfig.HTTP_BIND, "0.0.0.0"), new BaselineResets(),
+                Suppressions.none()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http.read.token")
+                .hasMessageContaining("127.0.0.1");
+        assertThatThrownBy(() -> new AgentwatchConfig(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, "short")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("at least 16");
+        HttpEndpoints open = start(Map.of(AgentwatchConfig.HTTP_BIND, "0.0.0.0", AgentwatchConfig.HTTP_READ_TOKEN,
+                "read-token-0123456789abcdef"), new BaselineResets(), Suppressions.none());
+        assertThat(open.port()).isPositive();
+    }
+
+    @Test
+    void shouldForwardWithoutTheBearerTokenAndPassOnNoAnswerTheOwnerCannotProve() throws Exception {
+        // given an instance whose group metadata names an impostor as the agent's owner
+        String readToken = "read-token-0123456789abcdef";
+        HttpEndpoints asked = start(Map.of(AgentwatchConfig.ADMIN_TOKEN, TOKEN, AgentwatchConfig.HTTP_READ_TOKEN,
+                readToken), new BaselineResets(), Suppressions.none());
+        List<Map<String, List<String>>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer impostor = impostor(seen);
+        try {
+            FakeQueries streams = new FakeQueries(asked);
+            streams.routes.put(AGENT, new AgentQueries.Remote("127.0.0.1:" + impostor.getAddress().getPort()));
+            asked.attach(streams);
+
+            // when
+            HttpResponse<String> query = get(asked, "/agents/" + encode(AGENT), "Bearer " + readToken);
+            HttpResponse<String> reset = post(asked, resetPath(AGENT), "Bearer " + TOKEN);
+
+            // then neither token left the instance, and the made-up answers were not passed on
+            assertThat(seen).hasSize(2).allSatisfy(headers -> {
+                assertThat(headers.keySet()).noneMatch(h -> h.equalsIgnoreCase("Authorization"));
+                assertThat(headers.toString()).doesNotContain(readToken).doesNotContain(TOKEN);
+                assertThat(headers.keySet()).anyMatch(h -> h.equalsIgnoreCase(PeerAuth.REQUEST_HEADER));
+            });
+            assertThat(query.statusCode()).isEqualTo(502);
+            assertThat(query.body()).contains("without proof").doesNotContain("ACTIVE");
+            assertThat(reset.statusCode()).isEqualTo(502);
+        } finally {
+            impostor.stop(0);
+        }
+    }
+
+    @Test
+    void shouldForwardToAnOwnerWithTheSameTokensAndRefuseOneWithOthers() throws Exception {
+        // given
+        String readToken = "read-token-0123456789abcdef";
+        HttpEndpoints owner = start(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, readToken), new BaselineResets(),
+                Suppressions.none());
+        HttpEndpoints asked = start(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, readToken), new BaselineResets(),
+                Suppressions.none());
+        HttpEndpoints misconfigured = start(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, "another-token-0123456789"),
+                new BaselineResets(), Suppressions.none());
+        owner.attach(new FakeQueries(owner).owns(AGENT, 1));
+        asked.attach(new FakeQueries(asked).ownedBy(AGENT, owner));
+        misconfigured.attach(new FakeQueries(misconfigured).ownedBy(AGENT, owner));
+
+        // when
+        HttpResponse<String> forwarded = get(asked, "/agents/" + encode(AGENT), "Bearer " + readToken);
+        HttpResponse<String> mismatch = get(misconfigured, "/agents/" + encode(AGENT), "Bearer another-token-0123456789");
+
+        // then
+        assertThat(forwarded.statusCode()).isEqualTo(200);
+        assertThat(json(forwarded).get("instance").asText()).isEqualTo(owner.applicationServer());
+        assertThat(mismatch.statusCode()).isEqualTo(502);
+        assertThat(mismatch.body()).contains("same admin.token and http.read.token");
+    }
+
     private HttpEndpoints start(String adminToken, BaselineResets resets, Suppressions suppressions) {
         Map<String, Object> props = new HashMap<>();
-        props.put(AgentwatchConfig.HTTP_PORT, 0);
         if (adminToken != null) {
             props.put(AgentwatchConfig.ADMIN_TOKEN, adminToken);
         }
+        return start(props, resets, suppressions);
+    }
+
+    private HttpEndpoints start(Map<String, ?> settings, BaselineResets resets, Suppressions suppressions) {
+        Map<String, Object> props = new HashMap<>(settings);
+        props.put(AgentwatchConfig.HTTP_PORT, 0);
         HttpEndpoints endpoints = HttpEndpoints.start(new AgentwatchConfig(props), metrics::scrape, suppressions, resets);
         started.add(endpoints);
         return endpoints;
@@ -323,6 +470,50 @@ class HttpEndpointsTest {
 
     private HttpResponse<String> get(HttpEndpoints endpoints, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(endpoints, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(HttpEndpoints endpoints, String path, String authorization)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(endpoints, path)).header("Authorization", authorization).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void assertHungUpWithoutAnswerWithin(Socket socket, long minMillis, long maxMillis)
+            throws IOException {
+        socket.setSoTimeout(10_000);
+        long started = System.nanoTime();
+        int read = socket.getInputStream().read();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(read).as("first byte of an answer").isEqualTo(-1);
+        assertThat(millis).as("ms until the server closed").isBetween(minMillis, maxMillis);
+    }
+
+    /** Opens a connection and sends the start of a request, never the blank line that ends it. */
+    private Socket halfSentRequest(HttpEndpoints endpoints) throws IOException {
+        Socket socket = new Socket("127.0.0.1", endpoints.port());
+        socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Slow: "
+                .getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return socket;
+    }
+
+    /**
+     * A stand-in for whatever answers at the address the consumer group names for the owner:
+     * it records the requests it gets and answers 200 with a made-up agent view.
+     */
+    private com.sun.net.httpserver.HttpServer impostor(List<Map<String, List<String>>> requests) throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", ex -> {
+            requests.add(new HashMap<>(ex.getRequestHeaders()));
+            byte[] body = ("{\"agent_id\":\"" + AGENT + "\",\"baseline\":{\"state\":\"ACTIVE\"}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        return server;
     }
 
     private HttpResponse<String> post(HttpEndpoints endpoints, String path, String authorization)

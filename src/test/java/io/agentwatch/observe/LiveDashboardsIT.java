@@ -11,6 +11,8 @@ import io.agentwatch.observe.PrometheusClient.Result;
 import io.agentwatch.runtime.LiveDetector;
 import io.agentwatch.simulate.KafkaSink;
 import io.agentwatch.simulate.SampleCredentialBroker;
+import io.agentwatch.trust.Ed25519;
+import io.agentwatch.trust.KeyFiles;
 import io.agentwatch.simulate.SimulationRunner;
 import io.agentwatch.simulate.SimulationSpec;
 import io.agentwatch.simulate.Simulator;
@@ -89,6 +91,9 @@ class LiveDashboardsIT {
     @TempDir
     Path stateDir;
 
+    @TempDir
+    Path keyDir;
+
     @Test
     @Timeout(value = 95, unit = TimeUnit.SECONDS)
     void shouldHaveDataForEveryDashboardPanelFromTheRunningApplication() throws Exception {
@@ -102,7 +107,9 @@ class LiveDashboardsIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             TopicSetup.createTopics(admin, topics, 2, (short) 1);
         }
-        AgentwatchConfig config = config(prefix, topics, bootstrap);
+        Path signingKey = keyDir.resolve("signing.key");
+        KeyFiles.write(Ed25519.generate(), signingKey, keyDir.resolve("signing.pub"));
+        AgentwatchConfig config = config(prefix, topics, bootstrap, signingKey);
         RegistrySerdes serdes = new RegistrySerdes(config);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> simulatorFailure = new AtomicReference<>();
@@ -110,7 +117,7 @@ class LiveDashboardsIT {
         try (LiveDetector live = LiveDetector.start(config, DetectionObserver.NONE);
              PrometheusProcess prometheus = PrometheusProcess.start("127.0.0.1:" + live.observability().port(), "/metrics");
              SampleCredentialBroker credentialBroker = new SampleCredentialBroker(bootstrap, topics, serdes,
-                     Clock.systemUTC(), revoked -> { });
+                     Clock.systemUTC(), KeyFiles.readSigningKey(signingKey).asTrusted(), revoked -> { });
              KafkaSink sink = KafkaSink.create(Map.of("bootstrap.servers", bootstrap), serdes.anySerializer(),
                      new KafkaSink.Topics(topics.toolCalls(), topics.tokenIssuances(), topics.tokenRevocations()))) {
             // One day of benign history (seconds of Kafka time), then live traffic with a hijack every 4 s.
@@ -175,13 +182,14 @@ class LiveDashboardsIT {
         }
     }
 
-    private AgentwatchConfig config(String prefix, TopicNames topics, String bootstrap) {
+    private AgentwatchConfig config(String prefix, TopicNames topics, String bootstrap, Path signingKey) {
         Map<String, Object> p = new HashMap<>();
         p.putAll(topics.toConfig());
         p.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://" + prefix + "registry");
         p.put(AgentwatchConfig.HTTP_PORT, 0);
         // The sample broker answers within a second, as in the demo.
         p.put(AgentwatchConfig.RESPONSE_CONFIRM_TIMEOUT, "1m");
+        p.put(AgentwatchConfig.RESPONSE_SIGNING_KEY_FILE, signingKey.toString());
         // Sweep often, so that the punctuation panels have samples in the live phase too.
         p.put(AgentwatchConfig.PUNCTUATE_INTERVAL, "5s");
         p.put("kafka." + StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

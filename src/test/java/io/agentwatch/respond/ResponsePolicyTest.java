@@ -137,11 +137,11 @@ class ResponsePolicyTest {
     void shouldCarryDryRunAndTheCommandSettingsFromConfig() {
         // when
         ResponseSettings s = ResponseSettings.from(new AgentwatchConfig(Map.of(AgentwatchConfig.RESPONSE_DRY_RUN, "true",
-                AgentwatchConfig.RESPONSE_SIGNING_KEY, "k", AgentwatchConfig.RESPONSE_COMMAND_TTL, "30m")));
+                AgentwatchConfig.RESPONSE_SIGNING, "none", AgentwatchConfig.RESPONSE_COMMAND_TTL, "30m")));
 
         // then
         assertThat(s.dryRun()).isTrue();
-        assertThat(s.signingKey()).isEqualTo("k");
+        assertThat(s.signer().signs()).isFalse();
         assertThat(s.commandTtlMs()).isEqualTo(1_800_000L);
         assertThat(ResponseSettings.from(new AgentwatchConfig(Map.of())).dryRun()).isFalse();
     }

@@ -11,6 +11,8 @@ import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.detect.Detection;
+import io.agentwatch.trust.SigningKey;
+import io.agentwatch.trust.TrustedKeys;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,9 +32,9 @@ class ResponsesTest {
                 BaselineState.ACTIVE, T0, detectedAt, List.of("paste.example"), List.of("extra note"));
     }
 
-    private static RevokeCommand command(String session, Finding f, String trigger, long at, String key) {
+    private static RevokeCommand command(String session, Finding f, String trigger, long at, CommandSigner signer) {
         return Responses.command(MAILER, RevokeScope.SESSION, session, List.of("t-1"), session,
-                List.of(f.getFindingId()), f.getSummary(), trigger, at, at + 3_600_000, key);
+                List.of(f.getFindingId()), f.getSummary(), trigger, at, at + 3_600_000, signer);
     }
 
     @Test
@@ -69,9 +71,9 @@ class ResponsesTest {
         Finding f = finding("e-send", T0);
 
         // when
-        RevokeCommand c = command("s-1", f, "e-send", T0, null);
-        RevokeCommand sameIncidentLater = command("s-1", finding("e-send-2", T0), "e-send-2", T0 + 60_000, null);
-        RevokeCommand nextSession = command("s-2", f, "e-send", T0, null);
+        RevokeCommand c = command("s-1", f, "e-send", T0, CommandSigner.none());
+        RevokeCommand sameIncidentLater = command("s-1", finding("e-send-2", T0), "e-send-2", T0 + 60_000, CommandSigner.none());
+        RevokeCommand nextSession = command("s-2", f, "e-send", T0, CommandSigner.none());
 
         // then
         assertThat(sameIncidentLater.getCommandId()).isEqualTo(c.getCommandId());
@@ -84,17 +86,16 @@ class ResponsesTest {
     }
 
     @Test
-    void shouldSignWhatTheBrokerActsOn() {
+    void shouldSignTheCommandWithTheConfiguredKey() {
         // given
-        Finding f = finding("e-send", T0);
+        SigningKey key = SigningKey.generate();
 
         // when
-        RevokeCommand c = command("s-1", f, "e-send", T0, "secret");
+        RevokeCommand c = command("s-1", finding("e-send", T0), "e-send", T0, CommandSigner.with(key));
 
         // then
-        assertThat(c.getSignature()).isEqualTo(Ids.sign("secret", Responses.canonical(c)));
-        assertThat(c.getSignature()).isNotEqualTo(Ids.sign("other-key", Responses.canonical(c)));
-        RevokeCommand tampered = RevokeCommand.newBuilder(c).setTokenIds(List.of("t-1", "t-2")).build();
-        assertThat(Ids.sign("secret", Responses.canonical(tampered))).isNotEqualTo(c.getSignature());
+        assertThat(c.getKeyId()).isEqualTo(key.keyId());
+        assertThat(key.asTrusted().check(c.getKeyId(), CommandSigner.signedBytes(c), c.getSignature()))
+                .isEqualTo(TrustedKeys.Check.VALID);
     }
 }

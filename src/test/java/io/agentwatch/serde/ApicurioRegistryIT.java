@@ -123,6 +123,21 @@ class ApicurioRegistryIT {
     }
 
     @Test
+    void shouldAcceptTheSignedRevokeCommandSchemaAfterTheUnsignedOneUnderFullCompatibility() throws Exception {
+        // given the command topic's subject with the schema from before signing, held to FULL
+        String commands = "it.revoke-commands." + UUID.randomUUID() + "-value";
+        client().register(commands, RevokeCommandSchemaTest.previous());
+        setCompatibility(commands, "FULL");
+
+        // when
+        int id = client().register(commands, io.agentwatch.avro.RevokeCommand.getClassSchema());
+
+        // then
+        assertThat(client().getLatest(commands)).extracting(RegisteredSchema::version, RegisteredSchema::id)
+                .containsExactly(2, id);
+    }
+
+    @Test
     void shouldReportASchemaIdTheRealRegistryDoesNotKnowAsUnknownSchemaId() {
         // given
         byte[] payload = WireBytes.frame(987_654, WireBytes.avroBinary(SampleRecords.toolCall()));

@@ -65,7 +65,8 @@ final class SampleRecords {
 
     static RevokeCommand revokeCommand() {
         return new RevokeCommand("cmd-1", AGENT, RevokeScope.SESSION, List.of("tok-1", "tok-2"), "sess-1",
-                "exfiltration path", List.of("f-1"), T0, T0.plusSeconds(900), "evt-1", "c2lnbmF0dXJl");
+                "exfiltration path", List.of("f-1"), T0, T0.plusSeconds(900), "evt-1", "key-1", "bm9uY2U",
+                "c2lnbmF0dXJl");
     }
 
     static Evidence evidence() {
