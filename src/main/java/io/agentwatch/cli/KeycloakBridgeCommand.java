@@ -50,11 +50,12 @@ public final class KeycloakBridgeCommand implements Callable<Integer> {
         }
         AgentwatchConfig c = Commands.loadConfig(config, overrides);
         BridgeSettings settings = BridgeSettings.from(c);
+        CommandVerifier verifier = CommandVerifier.fromConfig(c, Clock.systemUTC());
         AgentClients clients = AgentClients.load(c.getString(AgentwatchConfig.KEYCLOAK_CLIENTS_FILE),
                 c.getString(AgentwatchConfig.KEYCLOAK_AGENT_ID_TEMPLATE), settings.adminClientId());
         try (BridgeMetrics metrics = new BridgeMetrics()) {
             int port = metrics.serve(c.getString(AgentwatchConfig.HTTP_BIND), c.getInt(AgentwatchConfig.HTTP_PORT));
-            KeycloakBridge bridge = new KeycloakBridge(settings, clients, CommandVerifier.ACCEPT_ALL, new RegistrySerdes(c),
+            KeycloakBridge bridge = new KeycloakBridge(settings, clients, verifier, new RegistrySerdes(c),
                     c.kafkaOverrides(), metrics, Clock.systemUTC());
             Thread hook = new Thread(() -> {
                 LOG.info("shutting down");

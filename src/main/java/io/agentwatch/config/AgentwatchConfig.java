@@ -105,6 +105,7 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String KEYCLOAK_HTTP_TIMEOUT = "keycloak.http.timeout";
     public static final String KEYCLOAK_BRIDGE_ID = "keycloak.bridge.id";
     public static final String KEYCLOAK_REQUIRE_SIGNED_COMMANDS = "keycloak.require.signed.commands";
+    public static final String KEYCLOAK_COMMAND_KEYS_FILE = "keycloak.command.keys.file";
     public static final String TOPIC_KEYCLOAK_POSITION = "topic.keycloak.position";
 
     private static final String[] SEVERITIES = Arrays.stream(Severity.values()).map(Enum::name).toArray(String[]::new);
@@ -175,7 +176,8 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(KEYCLOAK_EVENTS_SETTLE, Type.STRING, "5s", Durations.positive(), Importance.LOW, "keycloak-bridge: events are re-read for this long after their timestamp, so that an event stored a moment after a later one is not missed. Longer than Keycloak's slowest request.")
             .define(KEYCLOAK_HTTP_TIMEOUT, Type.STRING, "10s", Durations.positive(), Importance.LOW, "keycloak-bridge: timeout of each call to Keycloak; a call that fails or times out is retried, the revoke command is not dropped.")
             .define(KEYCLOAK_BRIDGE_ID, Type.STRING, "agentwatch-keycloak-bridge", Importance.MEDIUM, "keycloak-bridge: Kafka transactional.id and consumer group of the bridge (the realm name is appended). One bridge per realm: a second one with the same id fences the first.")
-            .define(KEYCLOAK_REQUIRE_SIGNED_COMMANDS, Type.BOOLEAN, false, Importance.MEDIUM, "keycloak-bridge: reserved for signed revoke commands. This version cannot verify command signatures, so true is refused at start-up.")
+            .define(KEYCLOAK_REQUIRE_SIGNED_COMMANDS, Type.BOOLEAN, true, Importance.HIGH, "keycloak-bridge: act only on revoke commands signed by a key in keycloak.command.keys.file (and not altered, expired or replayed); the bridge refuses to start without that file. false: without the file, act on every command read from the topic (access to it is then the only control).")
+            .define(KEYCLOAK_COMMAND_KEYS_FILE, Type.STRING, "", Importance.HIGH, "keycloak-bridge: PEM file of the agentwatch public keys (the .pub files of `agentwatch keys`, concatenated) whose signatures on revoke commands it trusts. When set, every command is verified; refused ones are dead-lettered with the reason.")
             .define(TOPIC_KEYCLOAK_POSITION, Type.STRING, Topics.KEYCLOAK_POSITION, Importance.LOW, "keycloak-bridge: compacted topic holding the bridge's position in Keycloak's event log, written in the same transaction as the events it published.");
 
     public AgentwatchConfig(Map<?, ?> props) {

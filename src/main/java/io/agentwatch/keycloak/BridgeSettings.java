@@ -21,8 +21,7 @@ public record BridgeSettings(
         TopicNames topics) {
 
     /**
-     * @throws ConfigException naming the key to set when a required one is missing or signed
-     *                         commands are required (this version cannot verify them)
+     * @throws ConfigException naming the key to set when a required one is missing
      */
     public static BridgeSettings from(AgentwatchConfig c) {
         String url = required(c, AgentwatchConfig.KEYCLOAK_URL, "the Keycloak base URL, e.g. http://keycloak:8080");
@@ -32,10 +31,6 @@ public record BridgeSettings(
             throw new ConfigException(AgentwatchConfig.KEYCLOAK_ADMIN_CLIENT_SECRET + " is not set: the bridge logs in to "
                     + "Keycloak as client " + c.getString(AgentwatchConfig.KEYCLOAK_ADMIN_CLIENT_ID)
                     + " (AGENTWATCH_KEYCLOAK_ADMIN_CLIENT_SECRET)");
-        }
-        if (c.getBoolean(AgentwatchConfig.KEYCLOAK_REQUIRE_SIGNED_COMMANDS)) {
-            throw new ConfigException(AgentwatchConfig.KEYCLOAK_REQUIRE_SIGNED_COMMANDS + "=true, but this version of the "
-                    + "bridge cannot verify revoke command signatures: it would refuse every command. Set it to false.");
         }
         return new BridgeSettings(url, realm, c.getString(AgentwatchConfig.KEYCLOAK_ADMIN_REALM),
                 c.getString(AgentwatchConfig.KEYCLOAK_ADMIN_CLIENT_ID), secret.value(),

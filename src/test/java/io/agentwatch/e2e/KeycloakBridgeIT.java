@@ -15,6 +15,8 @@ import io.agentwatch.keycloak.AgentClients;
 import io.agentwatch.keycloak.BridgeMetrics;
 import io.agentwatch.keycloak.BridgeSettings;
 import io.agentwatch.keycloak.CommandVerifier;
+import io.agentwatch.trust.Ed25519;
+import io.agentwatch.trust.KeyFiles;
 import io.agentwatch.keycloak.KeycloakBridge;
 import io.agentwatch.serde.AvroSerdes;
 import io.agentwatch.testing.KafkaBrokerExtension;
@@ -91,7 +93,8 @@ class KeycloakBridgeIT {
         for (String client : List.of("billing-bot", "research-1", "support-1")) {
             realm.createAgentClient(client);
         }
-        live = DetectorHarness.create(REGISTRY, dir.resolve("state"), Map.of());
+        live = DetectorHarness.create(REGISTRY, dir.resolve("state"),
+                Map.of(AgentwatchConfig.RESPONSE_SIGNING_KEY_FILE, signingKey().toString()));
         live.start();
         Path clients = clientsFile(Map.of("billing-bot", List.of("corp"), "research-1", List.of("corp")));
         bridges.add(RunningBridge.start(bridgeConfig(clients, TRUST_DOMAIN + "{client_id}",
@@ -169,7 +172,8 @@ class KeycloakBridgeIT {
         for (String client : List.of("alpha-1", "beta-1")) {
             realm.createAgentClient(client);
         }
-        live = DetectorHarness.create(REGISTRY, dir.resolve("state"), Map.of());
+        live = DetectorHarness.create(REGISTRY, dir.resolve("state"),
+                Map.of(AgentwatchConfig.RESPONSE_SIGNING_KEY_FILE, signingKey().toString()));
         AgentwatchConfig config = bridgeConfig(clientsFile(Map.of("alpha-1", List.of(), "beta-1", List.of())), null,
                 KafkaBrokerExtension.uniqueName("bridge"));
         RunningBridge first = RunningBridge.start(config);
@@ -250,6 +254,15 @@ class KeycloakBridgeIT {
         throw new AssertionError("could not mint two tokens within one second in 5 attempts");
     }
 
+    /** agentwatch's signing key pair in the test directory, made once: agentwatch.key, agentwatch.pub. */
+    private Path signingKey() {
+        Path key = dir.resolve("agentwatch.key");
+        if (!Files.exists(key)) {
+            KeyFiles.write(Ed25519.generate(), key, dir.resolve("agentwatch.pub"));
+        }
+        return key;
+    }
+
     private AgentwatchConfig bridgeConfig(Path clientsFile, String template, String bridgeId) {
         String positionTopic = live.topics().tokenIssuances() + ".keycloak-position";
         KafkaBrokerExtension.createTopics(new NewTopic(positionTopic, 1, (short) 1)
@@ -266,6 +279,9 @@ class KeycloakBridgeIT {
         c.put(AgentwatchConfig.KEYCLOAK_POLL_INTERVAL, "200ms");
         c.put(AgentwatchConfig.KEYCLOAK_EVENTS_SETTLE, SETTLE_MS + "ms");
         c.put(AgentwatchConfig.KEYCLOAK_BRIDGE_ID, bridgeId);
+        // The bridge acts only on commands signed by agentwatch's key (the default).
+        signingKey();
+        c.put(AgentwatchConfig.KEYCLOAK_COMMAND_KEYS_FILE, dir.resolve("agentwatch.pub").toString());
         c.put(AgentwatchConfig.TOPIC_KEYCLOAK_POSITION, positionTopic);
         return new AgentwatchConfig(c);
     }
@@ -335,7 +351,8 @@ class KeycloakBridgeIT {
                     AgentClients.load(config.getString(AgentwatchConfig.KEYCLOAK_CLIENTS_FILE),
                             config.getString(AgentwatchConfig.KEYCLOAK_AGENT_ID_TEMPLATE),
                             config.getString(AgentwatchConfig.KEYCLOAK_ADMIN_CLIENT_ID)),
-                    CommandVerifier.ACCEPT_ALL, new RegistrySerdes(config), config.kafkaOverrides(), metrics, Clock.systemUTC());
+                    CommandVerifier.fromConfig(config, Clock.systemUTC()), new RegistrySerdes(config),
+                    config.kafkaOverrides(), metrics, Clock.systemUTC());
             thread = new Thread(() -> {
                 try {
                     bridge.run();
