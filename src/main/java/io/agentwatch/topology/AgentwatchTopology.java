@@ -108,6 +108,9 @@ public final class AgentwatchTopology {
                 config.getInt(AgentwatchConfig.BASELINE_MAX_VALUES),
                 config.getInt(AgentwatchConfig.DESTINATION_QUARANTINE_SESSIONS));
         Responder responder = new Responder(new ResponsePolicy(ResponseSettings.from(config)), services.suppressions());
+        AgentMonitor.StateLimits limits = new AgentMonitor.StateLimits(config.getInt(AgentwatchConfig.SESSION_MAX_OPEN),
+                config.getInt(AgentwatchConfig.SESSION_MAX_BYTES),
+                config.duration(AgentwatchConfig.STATE_TOKEN_MAX_LIFETIME).toMillis());
         Duration sessionEndAfter = config.duration(AgentwatchConfig.SESSION_IDLE_TIMEOUT)
                 .plus(config.duration(AgentwatchConfig.MAX_FUTURE_SKEW));
         t.addProcessor(Names.AGENT_MONITOR, new ProcessorSupplier<String, SpecificRecord, Object, Object>() {
@@ -115,7 +118,7 @@ public final class AgentwatchTopology {
             public AgentMonitor get() {
                 return new AgentMonitor(services, detection, learning, responder, sessionEndAfter,
                         config.duration(AgentwatchConfig.STATE_RETENTION),
-                        config.duration(AgentwatchConfig.PUNCTUATE_INTERVAL));
+                        config.duration(AgentwatchConfig.PUNCTUATE_INTERVAL), limits);
             }
 
             @Override
