@@ -11,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -28,11 +30,13 @@ public final class DetectorService implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final CloseOptions closeOptions;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
 
-    private DetectorService(KafkaStreams streams) {
+    private DetectorService(KafkaStreams streams, CloseOptions closeOptions) {
         this.streams = streams;
+        this.closeOptions = closeOptions;
     }
 
     /**
@@ -50,7 +54,7 @@ public final class DetectorService implements AutoCloseable {
         }
         verifyInputs(config, props);
         KafkaStreams streams = new KafkaStreams(AgentwatchTopology.build(config, services), props);
-        DetectorService service = new DetectorService(streams);
+        DetectorService service = new DetectorService(streams, closeOptions(props));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread failed; shutting down so a restart can retry from the last commit", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -66,6 +70,22 @@ public final class DetectorService implements AutoCloseable {
         });
         streams.start();
         return service;
+    }
+
+    /**
+     * Kafka Streams' consumers stay in the group when closed, so their partitions would wait a
+     * whole session timeout before another instance takes them over. A dynamic member leaves on
+     * close, and the group rebalances at once. A static member ({@code group.instance.id}) stays:
+     * its restart takes its own tasks back without any rebalance.
+     */
+    private static CloseOptions closeOptions(Properties props) {
+        String key = ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
+        boolean staticMember = props.get(key) != null || props.get(StreamsConfig.consumerPrefix(key)) != null
+                || props.get(StreamsConfig.mainConsumerPrefix(key)) != null;
+        return CloseOptions.groupMembershipOperation(staticMember
+                        ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT);
     }
 
     private static void verifyInputs(AgentwatchConfig config, Properties streamsProps) {
@@ -108,6 +128,6 @@ public final class DetectorService implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(CLOSE_TIMEOUT);
+        streams.close(closeOptions);
     }
 }

@@ -48,6 +48,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class AgentwatchTopology {
     /** The sources' offset reset: none of their own, auto.offset.reset applies. */
     private static final AutoOffsetReset DEFAULT_RESET = null;
+    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
 
     private AgentwatchTopology() {
     }
@@ -61,7 +62,10 @@ public final class AgentwatchTopology {
         Properties p = config.streamsProperties();
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
-        p.put("processing.exception.handler.global.enabled", true);
+        p.put(GLOBAL_PROCESSING_HANDLER, true);
+        // The main consumer's partition assignor builds a StreamsConfig of its own from the
+        // consumer's settings and warns that the global handler is off unless it sees the key too.
+        p.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_HANDLER), true);
         p.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, TopicNames.from(config).deadLetters());
         p.put(DeadLetterExceptionHandler.OBSERVER_CONFIG, observer);
         return p;
