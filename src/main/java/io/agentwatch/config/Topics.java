@@ -11,13 +11,14 @@ public final class Topics {
     public static final String TOOL_CALLS = "agent.tool-calls";
     public static final String TOKEN_ISSUANCES = "agent.token-issuances";
     public static final String TOKEN_REVOCATIONS = "agent.token-revocations";
+    public static final String BASELINE_RESETS = "agent.baseline-resets";
     public static final String FINDINGS = "agent.findings";
     public static final String REVOKE_COMMANDS = "agent.revoke-commands";
     public static final String TOKEN_INDEX = "agent.token-index";
     public static final String DLQ = "agent.telemetry.dlq";
 
-    /** The three inputs, keyed by agent id; they must be co-partitioned. */
-    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS);
+    /** The inputs, keyed by agent id; they must be co-partitioned. */
+    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS, BASELINE_RESETS);
 
     private Topics() {
     }

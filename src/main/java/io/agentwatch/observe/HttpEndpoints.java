@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
-import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.InputValidator;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * <tr><td>GET /agents/{agent_id}</td><td>200 {@link AgentView} JSON, from this instance or forwarded to
  *     the owner; 400 not a SPIFFE id; 404 unknown agent; 503 starting or rebalancing (retry);
  *     502 the owner did not answer</td></tr>
- * <tr><td>POST /admin/agents/{agent_id}/reset-baseline</td><td>202 queued on the owner (which
- *     restarts the baseline at the agent's next event); 400, 404, 503, 502 as above</td></tr>
+ * <tr><td>POST /admin/agents/{agent_id}/reset-baseline</td><td>202 once the owner has recorded the
+ *     reset in Kafka (its stream task then restarts the baseline); 400, 404, 503, 502 as above</td></tr>
  * <tr><td>POST /admin/suppressions/reload</td><td>200 rules reloaded on every instance; 422 the file
  *     is invalid (the old rules stay); 502 another instance failed</td></tr>
  * </table>
@@ -93,11 +92,11 @@ public final class HttpEndpoints implements AutoCloseable {
     private final byte[] adminToken;
     private final Supplier<String> metrics;
     private final Suppressions suppressions;
-    private final BaselineResets resets;
+    private final BaselineResetRequests resets;
     private volatile AgentQueries queries;
 
     private HttpEndpoints(HttpServer server, ExecutorService executor, String applicationServer, String adminToken,
-                          Supplier<String> metrics, Suppressions suppressions, BaselineResets resets) {
+                          Supplier<String> metrics, Suppressions suppressions, BaselineResetRequests resets) {
         this.server = server;
         this.executor = executor;
         this.applicationServer = applicationServer;
@@ -116,7 +115,7 @@ public final class HttpEndpoints implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound, saying which setting to change
      */
     public static HttpEndpoints start(AgentwatchConfig config, Supplier<String> metrics, Suppressions suppressions,
-                                      BaselineResets resets) {
+                                      BaselineResetRequests resets) {
         String bind = config.getString(AgentwatchConfig.HTTP_BIND);
         int port = config.getInt(AgentwatchConfig.HTTP_PORT);
         Password token = config.getPassword(AgentwatchConfig.ADMIN_TOKEN);
@@ -316,10 +315,17 @@ public final class HttpEndpoints implements AutoCloseable {
 
     private void resetBaseline(HttpExchange ex, String rawId) throws IOException {
         onOwner(ex, rawId, "POST", RESET_BASELINE, (agentId, view) -> {
-            resets.request(agentId);
-            LOG.info("baseline reset of {} requested over HTTP", agentId);
-            json(ex, 202, body("agent_id", agentId, "instance", applicationServer, "status", "queued",
-                    "detail", "the baseline restarts from LEARNING when the agent's next event is processed"));
+            try {
+                resets.request(agentId, applicationServer);
+            } catch (IOException e) {
+                error(ex, 503, "the reset of " + agentId + " was not recorded (" + e.getMessage()
+                        + "): nothing changed; retry when the Kafka cluster answers");
+                return;
+            }
+            LOG.info("baseline reset of {} requested over HTTP and recorded", agentId);
+            json(ex, 202, body("agent_id", agentId, "instance", applicationServer, "status", "recorded",
+                    "detail", "recorded in Kafka; the baseline restarts from LEARNING once this instance's "
+                            + "stream task reads it, in order with the agent's events, also after a restart"));
         });
     }
 

@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
@@ -39,7 +40,8 @@ import org.apache.kafka.streams.state.Stores;
  * services. {@code run}, {@code demo}, {@code replay} and the tests all call {@link #build}.
  *
  * <pre>
- * tool-calls / token-issuances / token-revocations ─► validate ─► agent-monitor ─► findings
+ * tool-calls / token-issuances / token-revocations /
+ * baseline-resets ─────────────────────────────────► validate ─► agent-monitor ─► findings
  *                                                       │ bad ─► dlq   │ stores   ├► revoke-commands
  *                                                                      │          └► token-index
  * token-index ─► token-index-updater (global store, read by agent-monitor)
@@ -86,11 +88,14 @@ public final class AgentwatchTopology {
                 upcast(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
         t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, keys,
                 upcast(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
+        t.addSource(DEFAULT_RESET, Names.BASELINE_RESETS_SOURCE, guard, keys,
+                upcast(serdes.forClass(BaselineReset.class).deserializer()), topics.baselineResets());
 
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator =
                 () -> new InputValidator(services, maxSkew);
         t.addProcessor(Names.VALIDATE, validator,
-                Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE);
+                Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE,
+                Names.BASELINE_RESETS_SOURCE);
 
         DetectionSettings detection = DetectionSettings.from(config);
         BaselinePolicy learning = new BaselinePolicy(config.getInt(AgentwatchConfig.BASELINE_MIN_EVENTS),

@@ -1,6 +1,7 @@
 package io.agentwatch.topology;
 
 import io.agentwatch.avro.Actor;
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -37,6 +38,11 @@ public final class InputValidator extends ContextualProcessor<String, SpecificRe
     public void process(Record<String, SpecificRecord> record) {
         try {
             validate(record.key(), record.value());
+            if (record.value() instanceof BaselineReset) {
+                // Not an event: no event time to check, and its timestamp keeps it out of stream time.
+                context().forward(record, Names.AGENT_MONITOR);
+                return;
+            }
             long time = TraceEvent.eventTime(record.value()).toEpochMilli();
             checkNotFuture(time);
             maxAcceptedTime = Math.max(maxAcceptedTime, time);
@@ -72,6 +78,8 @@ public final class InputValidator extends ContextualProcessor<String, SpecificRe
         } else if (value instanceof TokenRevoked r) {
             agent(key, r.getAgentId());
             required("token_id", r.getTokenId());
+        } else if (value instanceof BaselineReset r) {
+            agent(key, r.getAgentId());
         } else {
             throw new ValidationException("unexpected-type", "not an input event: "
                     + (value == null ? "null value" : value.getClass().getSimpleName()));

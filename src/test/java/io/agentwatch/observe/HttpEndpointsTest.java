@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.state.Baseline;
-import io.agentwatch.topology.BaselineResets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -57,7 +56,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldListenOnAFreePortAndAdvertiseItAsApplicationServer() {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
 
         assertThat(endpoints.port()).isPositive();
         assertThat(endpoints.applicationServer()).isEqualTo("127.0.0.1:" + endpoints.port());
@@ -65,7 +64,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldServeMetricsAsPrometheusText() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
 
         HttpResponse<String> r = get(endpoints, "/metrics");
 
@@ -76,7 +75,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldBeHealthyAtOnceButReadyOnlyWhenStreamsIsRunning() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         FakeQueries streams = new FakeQueries(endpoints);
 
         HttpResponse<String> healthBeforeStreams = get(endpoints, "/health");
@@ -97,7 +96,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswerAnAgentItOwnsFromTheLocalStores() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 1));
 
         HttpResponse<String> r = get(endpoints, "/agents/" + encode(AGENT));
@@ -112,7 +111,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAcceptTheAgentIdUnencodedToo() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> r = get(endpoints, "/agents/" + AGENT);
@@ -123,8 +122,8 @@ class HttpEndpointsTest {
 
     @Test
     void shouldForwardAQueryToTheInstanceThatOwnsTheAgent() throws Exception {
-        HttpEndpoints owner = start(TOKEN, new BaselineResets(), Suppressions.none());
-        HttpEndpoints asked = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints owner = start(TOKEN, new RecordedResets(), Suppressions.none());
+        HttpEndpoints asked = start(TOKEN, new RecordedResets(), Suppressions.none());
         owner.attach(new FakeQueries(owner).owns(AGENT, 1));
         asked.attach(new FakeQueries(asked).ownedBy(AGENT, owner));
 
@@ -136,7 +135,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer404ForAnAgentNoInstanceKnows() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> r = get(endpoints, "/agents/" + encode(OTHER_AGENT));
@@ -147,7 +146,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer400ForAnIdThatIsNotASpiffeId() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> notSpiffe = get(endpoints, "/agents/" + encode("billing-bot"));
@@ -160,7 +159,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer503WhileNoOwnerIsKnownOrTheStoreIsMigrating() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         HttpResponse<String> notStarted = get(endpoints, "/agents/" + encode(AGENT));
         FakeQueries streams = new FakeQueries(endpoints);
         endpoints.attach(streams);
@@ -177,7 +176,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer502WhenTheOwnerDoesNotAnswer() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         FakeQueries streams = new FakeQueries(endpoints);
         streams.routes.put(AGENT, new AgentQueries.Remote("127.0.0.1:" + closedPort()));
         endpoints.attach(streams);
@@ -190,8 +189,8 @@ class HttpEndpointsTest {
 
     @Test
     void shouldNotForwardARequestThatWasAlreadyForwarded() throws Exception {
-        HttpEndpoints a = start(TOKEN, new BaselineResets(), Suppressions.none());
-        HttpEndpoints b = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints a = start(TOKEN, new RecordedResets(), Suppressions.none());
+        HttpEndpoints b = start(TOKEN, new RecordedResets(), Suppressions.none());
         // both believe the other owns the agent: a stale view during a rebalance
         a.attach(new FakeQueries(a).ownedBy(AGENT, b));
         b.attach(new FakeQueries(b).ownedBy(AGENT, a));
@@ -203,7 +202,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldRefuseAdminCallsWith403WhenNoAdminTokenIsConfigured() throws Exception {
-        HttpEndpoints endpoints = start(null, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(null, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> reset = post(endpoints, resetPath(AGENT), "Bearer anything");
@@ -216,7 +215,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldRefuseAdminCallsWith401WhenTheTokenIsMissingOrWrong() throws Exception {
-        BaselineResets resets = new BaselineResets();
+        RecordedResets resets = new RecordedResets();
         HttpEndpoints endpoints = start(TOKEN, resets, Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
@@ -226,13 +225,13 @@ class HttpEndpointsTest {
 
         assertThat(List.of(missing, wrong, notBearer)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(401));
         assertThat(missing.headers().firstValue("WWW-Authenticate")).isPresent();
-        assertThat(resets.isPending(AGENT)).isFalse();
+        assertThat(resets.isRecorded(AGENT)).isFalse();
     }
 
     @Test
-    void shouldQueueABaselineResetOnTheOwningInstance() throws Exception {
-        BaselineResets ownerResets = new BaselineResets();
-        BaselineResets askedResets = new BaselineResets();
+    void shouldRecordABaselineResetOnTheOwningInstance() throws Exception {
+        RecordedResets ownerResets = new RecordedResets();
+        RecordedResets askedResets = new RecordedResets();
         HttpEndpoints owner = start(TOKEN, ownerResets, Suppressions.none());
         HttpEndpoints asked = start(TOKEN, askedResets, Suppressions.none());
         owner.attach(new FakeQueries(owner).owns(AGENT, 0));
@@ -242,20 +241,20 @@ class HttpEndpointsTest {
 
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(json(r).get("instance").asText()).isEqualTo(owner.applicationServer());
-        assertThat(ownerResets.isPending(AGENT)).isTrue();
-        assertThat(askedResets.isPending(AGENT)).isFalse();
+        assertThat(ownerResets.isRecorded(AGENT)).isTrue();
+        assertThat(askedResets.isRecorded(AGENT)).isFalse();
     }
 
     @Test
-    void shouldNotQueueAResetForAnUnknownAgent() throws Exception {
-        BaselineResets resets = new BaselineResets();
+    void shouldNotRecordAResetForAnUnknownAgent() throws Exception {
+        RecordedResets resets = new RecordedResets();
         HttpEndpoints endpoints = start(TOKEN, resets, Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> r = post(endpoints, resetPath(OTHER_AGENT), "Bearer " + TOKEN);
 
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(resets.isPending(OTHER_AGENT)).isFalse();
+        assertThat(resets.isRecorded(OTHER_AGENT)).isFalse();
     }
 
     @Test
@@ -264,8 +263,8 @@ class HttpEndpointsTest {
         Files.writeString(file, "suppressions:\n  - rule: drift.*\n");
         Suppressions here = Suppressions.fromConfig(file.toString());
         Suppressions there = Suppressions.fromConfig(file.toString());
-        HttpEndpoints a = start(TOKEN, new BaselineResets(), here);
-        HttpEndpoints b = start(TOKEN, new BaselineResets(), there);
+        HttpEndpoints a = start(TOKEN, new RecordedResets(), here);
+        HttpEndpoints b = start(TOKEN, new RecordedResets(), there);
         FakeQueries aStreams = new FakeQueries(a);
         aStreams.others.add(b.applicationServer());
         a.attach(aStreams);
@@ -285,7 +284,7 @@ class HttpEndpointsTest {
         Path file = dir.resolve("suppressions.yaml");
         Files.writeString(file, "suppressions:\n  - rule: drift.*\n");
         Suppressions suppressions = Suppressions.fromConfig(file.toString());
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), suppressions);
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), suppressions);
         Files.writeString(file, "rules: []\n");
 
         HttpResponse<String> r = post(endpoints, "/admin/suppressions/reload", "Bearer " + TOKEN);
@@ -297,7 +296,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer404ForUnknownPathsAnd405ForWrongMethods() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
 
         HttpResponse<String> unknown = get(endpoints, "/nothing-here");
         HttpResponse<String> postMetrics = post(endpoints, "/metrics", null);
@@ -310,7 +309,7 @@ class HttpEndpointsTest {
         assertThat(getReload.statusCode()).isEqualTo(405);
     }
 
-    private HttpEndpoints start(String adminToken, BaselineResets resets, Suppressions suppressions) {
+    private HttpEndpoints start(String adminToken, RecordedResets resets, Suppressions suppressions) {
         Map<String, Object> props = new HashMap<>();
         props.put(AgentwatchConfig.HTTP_PORT, 0);
         if (adminToken != null) {
