@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * <tr><td>GET /health</td><td>200 while the process is up (liveness)</td></tr>
  * <tr><td>GET /ready</td><td>200 when Kafka Streams is RUNNING, else 503 with its state</td></tr>
  * <tr><td>GET /agents/{agent_id}</td><td>200 {@link AgentView} JSON, from this instance or forwarded to
- *     the owner; 400 not a SPIFFE id; 404 unknown agent; 503 starting or rebalancing (retry);
- *     502 the owner did not answer</td></tr>
+ *     the owner (or, when the owner does not answer, from this instance's standby replica, marked
+ *     {@code "standby": true}); 400 not a SPIFFE id; 404 unknown agent; 503 starting or rebalancing
+ *     (retry); 502 the owner did not answer and no standby is here</td></tr>
  * <tr><td>POST /admin/agents/{agent_id}/reset-baseline</td><td>202 once the owner has recorded the
  *     reset in Kafka (its stream task then restarts the baseline); 400, 404, 503, 502 as above</td></tr>
  * <tr><td>POST /admin/suppressions/reload</td><td>200 rules reloaded on every instance; 422 the file
@@ -255,7 +256,7 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private void agent(HttpExchange ex, String rawId) throws IOException {
-        onOwner(ex, rawId, "GET", "", (agentId, view) -> json(ex, 200, view));
+        onOwner(ex, rawId, "GET", "", true, (agentId, view) -> json(ex, 200, view));
     }
 
     /** What to do with an agent's locally held state, on the instance that owns it. */
@@ -268,10 +269,13 @@ public final class HttpEndpoints implements AutoCloseable {
      * The routing every per-agent call shares: a malformed id is 400; before Kafka Streams
      * runs or while the owner cannot be located, 503; another instance's agent is forwarded
      * there ({@code method} on the same path + {@code suffix}); an agent nobody knows is 404;
-     * otherwise {@code action} runs here with the agent's state.
+     * otherwise {@code action} runs here with the agent's state. When the owner does not answer
+     * (it died, and the group has not yet noticed: a session timeout) a read may be served from
+     * this instance's standby replica of the agent's task ({@code standbyServes}), marked as such;
+     * anything else is 502.
      */
-    private void onOwner(HttpExchange ex, String rawId, String method, String suffix, OwnerAction action)
-            throws IOException {
+    private void onOwner(HttpExchange ex, String rawId, String method, String suffix, boolean standbyServes,
+                         OwnerAction action) throws IOException {
         String agentId = agentId(ex, rawId);
         if (agentId == null) {
             return;
@@ -284,7 +288,22 @@ public final class HttpEndpoints implements AutoCloseable {
         AgentQueries.Route route = q.route(agentId);
         if (route instanceof AgentQueries.Remote remote) {
             String base = suffix.isEmpty() ? AGENTS : ADMIN_AGENTS;
-            forward(ex, remote.hostPort(), method, base + encode(agentId) + suffix);
+            IOException unanswered = forward(ex, remote.hostPort(), method, base + encode(agentId) + suffix);
+            if (unanswered == null) {
+                return;
+            }
+            if (standbyServes && remote.standbyPartition() >= 0) {
+                Optional<AgentView> standby = readStandby(q, agentId, remote.standbyPartition());
+                if (standby.isPresent()) {
+                    LOG.info("{} did not answer for {}; answered from this instance's standby replica",
+                            remote.hostPort(), agentId);
+                    action.apply(agentId, standby.get());
+                    return;
+                }
+            }
+            error(ex, 502, "instance " + remote.hostPort() + " owns the agent but did not answer (" + unanswered
+                    + "): check that it is up and that its http.bind lets other instances reach it; if it died, "
+                    + "another instance takes the agent over within the session timeout (session.timeout.ms)");
         } else if (route instanceof AgentQueries.Unavailable unavailable) {
             error(ex, 503, "the agent's state cannot be located right now (" + unavailable.why()
                     + "): Kafka Streams is starting or rebalancing; retry in a few seconds");
@@ -313,8 +332,17 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
+    /** The standby replica's state, or empty when there is none here or it cannot be read now. */
+    private static Optional<AgentView> readStandby(AgentQueries q, String agentId, int partition) {
+        try {
+            return q.standby(agentId, partition);
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
     private void resetBaseline(HttpExchange ex, String rawId) throws IOException {
-        onOwner(ex, rawId, "POST", RESET_BASELINE, (agentId, view) -> {
+        onOwner(ex, rawId, "POST", RESET_BASELINE, false, (agentId, view) -> {
             try {
                 resets.request(agentId, applicationServer);
             } catch (IOException e) {
@@ -385,26 +413,29 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
-    /** Passes the request to the owner and its answer back; never forwards a forwarded request. */
-    private void forward(HttpExchange ex, String hostPort, String method, String path) throws IOException {
+    /**
+     * Passes the request to the owner and its answer back; never forwards a forwarded request.
+     * Returns null when the client got an answer, or why the owner did not answer (nothing was
+     * sent to the client then).
+     */
+    private IOException forward(HttpExchange ex, String hostPort, String method, String path) throws IOException {
         if (ex.getRequestHeaders().getFirst(FORWARDED_HEADER) != null) {
             error(ex, 503, "the agent moved to another instance while the request was forwarded: retry");
-            return;
+            return null;
         }
         HttpResponse<byte[]> r;
         try {
             r = client.send(request(ex, hostPort, method, path), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            error(ex, 502, "instance " + hostPort + " owns the agent but did not answer (" + e
-                    + "): check that it is up and that its http.bind lets other instances reach it");
-            return;
+            return e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error(ex, 503, "interrupted while asking " + hostPort + ": retry");
-            return;
+            return null;
         }
         r.headers().firstValue("Retry-After").ifPresent(v -> ex.getResponseHeaders().set("Retry-After", v));
         send(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse(JSON_TYPE), r.body());
+        return null;
     }
 
     private HttpRequest request(HttpExchange ex, String hostPort, String method, String path) {

@@ -188,6 +188,25 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void shouldAnswerAQueryFromItsStandbyReplicaWhenTheOwnerDoesNotAnswerButNotAReset() throws Exception {
+        // given the owner is gone, and this instance keeps a standby replica of the agent's task
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
+        FakeQueries streams = new FakeQueries(endpoints);
+        streams.routes.put(AGENT, new AgentQueries.Remote("127.0.0.1:" + closedPort(), 2));
+        endpoints.attach(streams);
+
+        // when
+        HttpResponse<String> query = get(endpoints, "/agents/" + encode(AGENT));
+        HttpResponse<String> reset = post(endpoints, resetPath(AGENT), "Bearer " + TOKEN);
+
+        // then the query is answered, marked as a standby's answer; a reset is not taken on a standby's word
+        assertThat(query.statusCode()).as(query.body()).isEqualTo(200);
+        assertThat(json(query).get("standby").asBoolean()).isTrue();
+        assertThat(json(query).get("partition").asInt()).isEqualTo(2);
+        assertThat(reset.statusCode()).isEqualTo(502);
+    }
+
+    @Test
     void shouldNotForwardARequestThatWasAlreadyForwarded() throws Exception {
         HttpEndpoints a = start(TOKEN, new RecordedResets(), Suppressions.none());
         HttpEndpoints b = start(TOKEN, new RecordedResets(), Suppressions.none());
@@ -411,6 +430,14 @@ class HttpEndpointsTest {
             }
             return routes.get(agentId) instanceof Local
                     ? Optional.of(AgentView.of(agentId, self.applicationServer(), partition, new Baseline(), List.of(), List.of()))
+                    : Optional.empty();
+        }
+
+        @Override
+        public Optional<AgentView> standby(String agentId, int partition) {
+            return routes.get(agentId) instanceof Remote remote && remote.standbyPartition() == partition
+                    ? Optional.of(AgentView.of(agentId, self.applicationServer(), partition, new Baseline(), List.of(),
+                    List.of()).fromStandby())
                     : Optional.empty();
         }
 
