@@ -8,7 +8,6 @@ import io.agentwatch.testing.ApicurioRegistryExtension;
 import io.agentwatch.testing.KafkaBrokerExtension;
 import io.agentwatch.embedded.TempDirectories;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +48,7 @@ class CrashRecoveryIT {
 
     @BeforeAll
     void runTheTraceOnceWithoutFaults() throws Exception {
-        trace = FaultTrace.generate(directory);
+        trace = FaultTrace.shared();
         try (Deployment d = deployment("reference")) {
             d.produce(trace.events());
             try (AgentwatchProcess app = d.start("a", 1)) {
@@ -150,9 +149,5 @@ class CrashRecoveryIT {
 
     private Deployment deployment(String name) throws Exception {
         return Deployment.create(KafkaBrokerExtension.bootstrapServers(), registryUrl, directory, name, Map.of());
-    }
-
-    static Duration sinceNanos(long start) {
-        return Duration.ofNanos(System.nanoTime() - start);
     }
 }

@@ -37,6 +37,23 @@ record FaultTrace(Path file, List<TraceEvent> events, List<String> expectedComma
     private static final int DAYS = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static FaultTrace shared;
+
+    /**
+     * The trace of this test JVM: generated (and replayed) once, for every fault test class, in
+     * a directory of its own under {@code target/}, where it can be read after a failure.
+     */
+    static synchronized FaultTrace shared() {
+        if (shared == null) {
+            try {
+                shared = generate(Files.createTempDirectory(Files.createDirectories(Path.of("target")), "faults-trace-"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return shared;
+    }
+
     static FaultTrace generate(Path directory) {
         int agents = Integer.getInteger("agentwatch.faults.agents", 5);
         long liveMinutes = Long.getLong("agentwatch.faults.live.minutes", 90);

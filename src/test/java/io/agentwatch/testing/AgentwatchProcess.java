@@ -56,7 +56,8 @@ public final class AgentwatchProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Path log = directory.resolve(name + ".log");
-        ChildJvm jvm = ChildJvm.start(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError"), App.class,
+        // C1 only: the JVM starts and reaches RUNNING sooner on a busy machine; tests never need peak throughput.
+        ChildJvm jvm = ChildJvm.start(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"), App.class,
                 List.of("run", "--config", configFile.toString()), log);
         return new AgentwatchProcess(name, jvm, log);
     }
