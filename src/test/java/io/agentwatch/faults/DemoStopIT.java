@@ -96,11 +96,12 @@ class DemoStopIT {
         return Path.of(App.class.getResource("/logback.xml").toURI()).toString();
     }
 
+    /** SIGINT to each process; perl rather than kill(1), which a minimal machine may lack (procps). */
     private static void signalInterrupt(List<ProcessHandle> processes) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kill", "-INT"));
+        List<String> command = new ArrayList<>(List.of("perl", "-e", "kill('INT', @ARGV) == @ARGV or die $!"));
         processes.forEach(p -> command.add(Long.toString(p.pid())));
         int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
-        assertThat(exit).as("kill -INT %s", command).isZero();
+        assertThat(exit).as("SIGINT to %s", processes).isZero();
     }
 
     private static void awaitLine(Path output, Process demo, String text) throws Exception {
