@@ -160,9 +160,17 @@ final class Deployment implements AutoCloseable {
         return out;
     }
 
-    /** {@code /agents/{id}} of one agent; fails unless it answers 200. */
+    /**
+     * {@code /agents/{id}} of one agent; asks again while it answers 503 (a rebalance), for at
+     * most 60 s, and fails unless it then answers 200.
+     */
     static JsonNode agent(AgentwatchProcess instance, String agent) {
         AgentwatchProcess.Reply r = instance.get(agentPath(agent));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (r.status() == 503 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(250));
+            r = instance.get(agentPath(agent));
+        }
         if (r.status() != 200) {
             throw new AssertionError("GET " + agentPath(agent) + " on " + instance.name() + ": " + r.status() + " "
                     + r.body());
@@ -171,6 +179,15 @@ final class Deployment implements AutoCloseable {
             return JSON.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 
