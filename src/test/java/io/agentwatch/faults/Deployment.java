@@ -112,10 +112,15 @@ final class Deployment implements AutoCloseable {
         return StreamsProgress.written(admin, topics.inputs());
     }
 
+    /** Input records the application has consumed and committed. */
+    long committedRecords() throws ExecutionException, InterruptedException {
+        return StreamsProgress.committed(admin, applicationId, topics.inputs());
+    }
+
     /** Waits until the application has committed at least {@code records} input records. */
     void awaitCommitted(long records, AgentwatchProcess... running) throws Exception {
         long deadline = System.nanoTime() + PROCESS_TIMEOUT.toNanos();
-        while (StreamsProgress.committed(admin, applicationId, topics.inputs()) < records) {
+        while (committedRecords() < records) {
             check(deadline, "committed " + records + " input records", running);
             Thread.sleep(20);
         }
@@ -138,7 +143,7 @@ final class Deployment implements AutoCloseable {
         }
         if (System.nanoTime() > deadline) {
             throw new AssertionError("not " + what + " within " + PROCESS_TIMEOUT.toSeconds() + " s: "
-                    + StreamsProgress.committed(admin, applicationId, topics.inputs()) + " of " + inputRecords()
+                    + committedRecords() + " of " + inputRecords()
                     + " committed; logs in " + directory);
         }
     }
