@@ -96,6 +96,11 @@ final class Deployment implements AutoCloseable {
 
     /** Starts instance {@code instance} ({@code run} in a child JVM) and waits until it runs; {@code start} counts its starts. */
     AgentwatchProcess start(String instance, int start) throws InterruptedException {
+        return launch(instance, start).awaitRunning();
+    }
+
+    /** Starts instance {@code instance} and returns at once (see {@link AgentwatchProcess#awaitRunning()}). */
+    AgentwatchProcess launch(String instance, int start) {
         Map<String, String> c = new HashMap<>(topics.toConfig());
         c.put("kafka.bootstrap.servers", bootstrap);
         c.put("kafka.application.id", applicationId);
@@ -104,7 +109,7 @@ final class Deployment implements AutoCloseable {
         c.put(AgentwatchConfig.HTTP_PORT, "0");
         c.put(AgentwatchConfig.ADMIN_TOKEN, ADMIN_TOKEN);
         c.putAll(extraConfig);
-        return AgentwatchProcess.start(directory, instance + "-" + start, c).awaitRunning();
+        return AgentwatchProcess.start(directory, instance + "-" + start, c);
     }
 
     /** Input records written so far. */

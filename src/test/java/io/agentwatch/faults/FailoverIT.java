@@ -47,7 +47,10 @@ class FailoverIT {
             // given two instances working through the trace
             d.produce(trace.events());
             long total = d.inputRecords();
-            try (AgentwatchProcess a = d.start("a", 1); AgentwatchProcess b = d.start("b", 1)) {
+            try (AgentwatchProcess a = d.launch("a", 1); AgentwatchProcess b = d.launch("b", 1)) {
+                // launched together, so that both join the group before the work is done
+                a.awaitRunning();
+                b.awaitRunning();
                 d.awaitCommitted(total / 4, a, b);
 
                 // when b dies mid-stream
