@@ -13,6 +13,7 @@ import io.agentwatch.runtime.DetectorService;
 import io.agentwatch.serde.AvroSerdes;
 import io.agentwatch.testing.KafkaBrokerExtension;
 import io.agentwatch.testing.StreamsProgress;
+import io.agentwatch.testing.TopicRetention;
 import io.agentwatch.topology.RegistrySerdes;
 import io.agentwatch.topology.TopicNames;
 import io.agentwatch.trace.TraceEvent;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,14 +29,10 @@ import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -160,15 +156,10 @@ final class DetectorHarness implements AutoCloseable {
      * broker's default 7-day retention, agentwatch's outputs too since they carry the event
      * time: keep them.
      */
-    void keepForever() throws ExecutionException, InterruptedException {
+    void keepForever() {
         List<String> all = new ArrayList<>(topics.inputs());
         all.addAll(List.of(topics.findings(), topics.revokeCommands(), topics.deadLetters()));
-        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
-        for (String topic : all) {
-            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(new AlterConfigOp(
-                    new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "-1"), AlterConfigOp.OpType.SET)));
-        }
-        admin.incrementalAlterConfigs(ops).all().get();
+        TopicRetention.keepForever(admin, all);
     }
 
     /**

@@ -10,6 +10,7 @@ import io.agentwatch.simulate.KafkaSink;
 import io.agentwatch.testing.AgentwatchProcess;
 import io.agentwatch.testing.KafkaBrokerExtension;
 import io.agentwatch.testing.StreamsProgress;
+import io.agentwatch.testing.TopicRetention;
 import io.agentwatch.topology.RegistrySerdes;
 import io.agentwatch.topology.TopicNames;
 import io.agentwatch.trace.TraceEvent;
@@ -20,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,11 +64,15 @@ final class Deployment implements AutoCloseable {
         this.extraConfig = extra;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
         TopicSetup.createTopics(admin, topics, PARTITIONS, (short) 1);
+        List<String> all = new ArrayList<>(topics.inputs());
+        all.addAll(topics.outputs());
+        TopicRetention.keepForever(admin, all);
     }
 
     /**
-     * Creates the topics of a new application on {@code bootstrap}; its files go to
-     * {@code directory/name}. {@code extra} adds config keys every instance gets.
+     * Creates the topics of a new application on {@code bootstrap} (kept whatever their records'
+     * age: the trace is dated January 2026); its files go to {@code directory/name}. {@code extra}
+     * adds config keys every instance gets.
      */
     static Deployment create(String bootstrap, String registryUrl, Path directory, String name,
                              Map<String, String> extra) throws IOException {

@@ -9,9 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -20,8 +17,9 @@ import java.util.TreeSet;
 /**
  * The input of the fault tests: a simulated trace with hijacked sessions among benign ones,
  * and the revoke commands agentwatch must publish for it, which are the ones {@code replay}
- * publishes (command ids are deterministic: agent, scope and incident). The trace ends a day
- * before now, so its events are neither too old for the topics' retention nor in the future.
+ * publishes (command ids are deterministic: agent, scope and incident). The simulator's default
+ * start (Monday 2026-01-05) makes it the same trace on every run; {@link Deployment} keeps such
+ * old records from the topics' time-based retention.
  *
  * <p>The attacks are the ones an agent's own events reveal (scope drift, exfiltration). A stolen
  * token or an escalating delegation is judged against the token index, a global table that
@@ -58,13 +56,11 @@ record FaultTrace(Path file, List<TraceEvent> events, List<String> expectedComma
         int agents = Integer.getInteger("agentwatch.faults.agents", 5);
         long liveMinutes = Long.getLong("agentwatch.faults.live.minutes", 90);
         long seed = Long.getLong("agentwatch.faults.seed", 101);
-        Instant start = Instant.now().minus(Duration.ofDays(DAYS + 1)).minus(Duration.ofMinutes(liveMinutes))
-                .truncatedTo(ChronoUnit.MINUTES);
         Path file = directory.resolve("trace.jsonl");
         Path replayed = directory.resolve("replay.jsonl");
         run("simulate", "--out", file.toString(), "--seed", Long.toString(seed), "--agents", Integer.toString(agents),
                 "--days", Integer.toString(DAYS), "--rate", "0", "--duration", Long.toString(liveMinutes * 60),
-                "--hijack-every", "300", "--attacks", "scope-drift,exfiltration", "--start", start.toString());
+                "--hijack-every", "300", "--attacks", "scope-drift,exfiltration");
         run("replay", file.toString(), "--out", replayed.toString());
         try {
             List<TraceEvent> events = new ArrayList<>();
