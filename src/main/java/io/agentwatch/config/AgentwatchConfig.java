@@ -35,6 +35,7 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String TOPIC_TOOL_CALLS = "topic.tool.calls";
     public static final String TOPIC_TOKEN_ISSUANCES = "topic.token.issuances";
     public static final String TOPIC_TOKEN_REVOCATIONS = "topic.token.revocations";
+    public static final String TOPIC_BASELINE_RESETS = "topic.baseline.resets";
     public static final String TOPIC_FINDINGS = "topic.findings";
     public static final String TOPIC_REVOKE_COMMANDS = "topic.revoke.commands";
     public static final String TOPIC_TOKEN_INDEX = "topic.token.index";
@@ -118,6 +119,7 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(TOPIC_TOOL_CALLS, Type.STRING, Topics.TOOL_CALLS, Importance.MEDIUM, "Input topic of ToolCall events, keyed by agent id.")
             .define(TOPIC_TOKEN_ISSUANCES, Type.STRING, Topics.TOKEN_ISSUANCES, Importance.MEDIUM, "Input topic of TokenIssued events, keyed by agent id; co-partitioned with the tool calls.")
             .define(TOPIC_TOKEN_REVOCATIONS, Type.STRING, Topics.TOKEN_REVOCATIONS, Importance.MEDIUM, "Input topic of TokenRevoked events, keyed by agent id; co-partitioned with the tool calls.")
+            .define(TOPIC_BASELINE_RESETS, Type.STRING, Topics.BASELINE_RESETS, Importance.MEDIUM, "Input topic of BaselineReset requests, keyed by agent id; co-partitioned with the tool calls. The admin endpoint writes to it, so a reset answered 202 survives a crash.")
             .define(TOPIC_FINDINGS, Type.STRING, Topics.FINDINGS, Importance.MEDIUM, "Output topic of Finding records for analysts.")
             .define(TOPIC_REVOKE_COMMANDS, Type.STRING, Topics.REVOKE_COMMANDS, Importance.MEDIUM, "Output topic of RevokeCommand records for the credential broker.")
             .define(TOPIC_TOKEN_INDEX, Type.STRING, Topics.TOKEN_INDEX, Importance.LOW, "Compacted topic of tokens keyed by token id (read back as a GlobalKTable for cross-agent checks).")

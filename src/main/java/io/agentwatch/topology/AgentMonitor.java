@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
@@ -135,13 +136,10 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     @Override
     public void process(Record<String, SpecificRecord> record) {
         long start = System.nanoTime();
-        if (services.resets().take(record.key())) {
-            baselines.delete(record.key());
-            baselineCache.remove(record.key());
-            index.agent(record.key(), null);
-        }
         SpecificRecord value = record.value();
-        if (value instanceof ToolCall c) {
+        if (value instanceof BaselineReset) {
+            resetBaseline(record.key());
+        } else if (value instanceof ToolCall c) {
             services.observer().eventIn("tool_call");
             onToolCall(Call.of(c, services.catalog()));
         } else if (value instanceof TokenIssued t) {
@@ -152,6 +150,13 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             onTokenRevoked(r);
         }
         services.observer().recordProcessed(System.nanoTime() - start);
+    }
+
+    /** An operator's reset (agent.baseline-resets): the agent's baseline starts again from LEARNING. */
+    private void resetBaseline(String agentId) {
+        baselines.delete(agentId);
+        baselineCache.remove(agentId);
+        index.agent(agentId, null);
     }
 
     private void onToolCall(Call call) {

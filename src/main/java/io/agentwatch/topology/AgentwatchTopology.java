@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
@@ -42,8 +43,9 @@ import org.apache.kafka.streams.state.Stores;
  * services. {@code run}, {@code demo}, {@code replay} and the tests all call {@link #build}.
  *
  * <pre>
- * tool-calls / token-issuances / token-revocations ─► validate ─► agent-monitor ─► findings
- *                                                                      │ stores   ├► revoke-commands
+ * tool-calls / token-issuances / token-revocations /
+ * baseline-resets ─────────────────────────────────► validate ─► agent-monitor ─► findings
+ *                                                       │ bad ─► dlq   │ stores   ├► revoke-commands
  *                                                                      │          └► token-index
  * token-index ─► token-index-updater (global store, read by agent-monitor)
  * </pre>
@@ -54,6 +56,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class AgentwatchTopology {
     /** The sources' offset reset: none of their own, auto.offset.reset applies. */
     private static final AutoOffsetReset DEFAULT_RESET = null;
+    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
 
     private AgentwatchTopology() {
     }
@@ -68,7 +71,10 @@ public final class AgentwatchTopology {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
-        p.put("processing.exception.handler.global.enabled", true);
+        p.put(GLOBAL_PROCESSING_HANDLER, true);
+        // The main consumer's partition assignor builds a StreamsConfig of its own from the
+        // consumer's settings and warns that the global handler is off unless it sees the key too.
+        p.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_HANDLER), true);
         p.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, TopicNames.from(config).deadLetters());
         p.put(DeadLetterExceptionHandler.OBSERVER_CONFIG, observer);
         return p;
@@ -95,11 +101,15 @@ public final class AgentwatchTopology {
                 in.values(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
         t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, in.keys(),
                 in.values(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
+        // Not signed by a gateway: agentwatch's own HTTP endpoint writes these.
+        t.addSource(DEFAULT_RESET, Names.BASELINE_RESETS_SOURCE, guard, keys,
+                upcast(serdes.forClass(BaselineReset.class).deserializer()), topics.baselineResets());
 
         InputRules rules = InputRules.from(config);
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator = () -> new InputValidator(rules, timeRule);
         t.addProcessor(Names.VALIDATE, validator,
-                Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE);
+                Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE,
+                Names.BASELINE_RESETS_SOURCE);
 
         DetectionSettings detection = DetectionSettings.from(config);
         BaselinePolicy learning = new BaselinePolicy(config.getInt(AgentwatchConfig.BASELINE_MIN_EVENTS),

@@ -1,6 +1,7 @@
 package io.agentwatch.topology;
 
 import io.agentwatch.avro.Actor;
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -69,7 +70,8 @@ public final class InputRules {
             throw new ValidationException("missing-value", "the record has no value (a tombstone): input events"
                     + " are never deleted, send a TokenRevoked to end a token");
         }
-        if (!(value instanceof ToolCall || value instanceof TokenIssued || value instanceof TokenRevoked)) {
+        if (!(value instanceof ToolCall || value instanceof TokenIssued || value instanceof TokenRevoked
+                || value instanceof BaselineReset)) {
             throw new ValidationException("unexpected-type", "not an input event: " + value.getClass().getSimpleName());
         }
         if (key == null) {
@@ -97,6 +99,8 @@ public final class InputRules {
         } else if (value instanceof TokenRevoked r) {
             agent(key, r.getAgentId());
             required("token_id", r.getTokenId());
+        } else if (value instanceof BaselineReset r) {
+            agent(key, r.getAgentId());
         }
     }
 
