@@ -273,11 +273,11 @@ class SecuredClusterIT {
                 AclOperation.READ);
         // agentwatch: read the inputs, write its outputs, own everything named after its application id
         for (String input : List.of(topics.toolCalls(), topics.tokenIssuances(), topics.tokenRevocations(),
-                topics.tokenIndex())) {
+                topics.baselineResets(), topics.tokenIndex())) {
             allow(acls, "agentwatch", ResourceType.TOPIC, input, PatternType.LITERAL, AclOperation.READ);
         }
         for (String output : List.of(topics.findings(), topics.revokeCommands(), topics.tokenIndex(),
-                topics.deadLetters())) {
+                topics.baselineResets(), topics.deadLetters())) {
             allow(acls, "agentwatch", ResourceType.TOPIC, output, PatternType.LITERAL, AclOperation.WRITE);
         }
         allow(acls, "agentwatch", ResourceType.TOPIC, applicationId, PatternType.PREFIXED, AclOperation.ALL);

@@ -1,6 +1,9 @@
 package io.agentwatch.testing;
 
 import io.agentwatch.App;
+import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.trust.Ed25519;
+import io.agentwatch.trust.KeyFiles;
 import io.agentwatch.embedded.ChildJvm;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,10 +48,13 @@ public final class AgentwatchProcess implements AutoCloseable {
     /**
      * Writes {@code config} to {@code NAME.properties} in {@code directory} and starts
      * {@code agentwatch run --config} on it; returns at once (see {@link #awaitRunning()}).
+     * Commands are signed, as {@code run} requires, with {@code agentwatch.key} of
+     * {@code directory} (made on first use, shared by the instances there) unless the config names a key.
      */
     public static AgentwatchProcess start(Path directory, String name, Map<String, String> config) {
         Path configFile = directory.resolve(name + ".properties");
         Properties p = new Properties();
+        p.put(AgentwatchConfig.RESPONSE_SIGNING_KEY_FILE, signingKey(directory).toString());
         p.putAll(config);
         try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
             p.store(out, "agentwatch under test");
@@ -60,6 +66,14 @@ public final class AgentwatchProcess implements AutoCloseable {
         ChildJvm jvm = ChildJvm.start(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError"), App.class,
                 List.of("run", "--config", configFile.toString()), log);
         return new AgentwatchProcess(name, jvm, log);
+    }
+
+    private static synchronized Path signingKey(Path directory) {
+        Path key = directory.resolve("agentwatch.key");
+        if (!Files.exists(key)) {
+            KeyFiles.write(Ed25519.generate(), key, directory.resolve("agentwatch.pub"));
+        }
+        return key;
     }
 
     /** Waits until the process serves HTTP and its Kafka Streams is RUNNING (GET /ready answers 200). */
