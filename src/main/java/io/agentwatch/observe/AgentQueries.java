@@ -20,8 +20,8 @@ interface AgentQueries {
 
     /**
      * Another instance owns the agent; {@code hostPort} is its {@code application.server}.
-     * {@code standbyPartition} is the partition of the agent's task when this instance keeps a
-     * standby replica of it, else -1.
+     * {@code standbyPartition} is the partition of the agent's task, where a standby replica on
+     * this instance is looked for when the owner does not answer, or -1 for none.
      */
     record Remote(String hostPort, int standbyPartition) implements Route {
         Remote(String hostPort) {

@@ -59,8 +59,10 @@ final class StreamsAgentQueries implements AgentQueries {
         if (metadata.activeHost().equals(self)) {
             return new Local(metadata.partition());
         }
-        return new Remote(metadata.activeHost().host() + ":" + metadata.activeHost().port(),
-                metadata.standbyHosts().contains(self) ? metadata.partition() : -1);
+        // The partition goes along whether or not the metadata lists this instance as a standby
+        // host: a replica here is looked for, not trusted to the metadata, which can lag the
+        // assignment (a standby task created by the last rebalance may not be listed yet).
+        return new Remote(metadata.activeHost().host() + ":" + metadata.activeHost().port(), metadata.partition());
     }
 
     @Override

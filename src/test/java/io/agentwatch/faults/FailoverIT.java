@@ -34,6 +34,8 @@ class FailoverIT {
     private static final Logger LOG = LoggerFactory.getLogger(FailoverIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration ANSWER_LIMIT = Duration.ofSeconds(30);
+    /** Kafka Streams' state updater gauge (KIP-869), as Micrometer's Kafka binder names it. */
+    private static final String STANDBY_TASKS_METRIC = "kafka_stream_state_updater_standby_updating_tasks";
 
     @TempDir
     Path directory;
@@ -51,6 +53,10 @@ class FailoverIT {
                 // launched together, so that both join the group before the work is done
                 a.awaitRunning();
                 b.awaitRunning();
+                // the kill is meant to find a keeping standby replicas of b's tasks: wait until the
+                // assignment of both gave each some (a rebalance may still be in flight when both run)
+                awaitStandbyTasks(a);
+                awaitStandbyTasks(b);
                 d.awaitCommitted(total / 4, a, b);
 
                 // when b dies mid-stream
@@ -79,8 +85,8 @@ class FailoverIT {
                 LOG.info("FAILOVER | b killed after {} of {} input records were committed; a answered for all {} agents"
                         + " within {} ms of the kill, {} of them from its standby replicas {}", committedAtKill, total,
                         answers.size(), allAnswered.toMillis(), fromStandby.size(), fromStandby);
-                assertThat(unanswered).as("agents a did not answer for within %s s of the kill",
-                        ANSWER_LIMIT.toSeconds()).isEmpty();
+                assertThat(unanswered).as("agents a did not answer for within %s s of the kill (a keeps %s standby"
+                        + " tasks; a's log %s)", ANSWER_LIMIT.toSeconds(), standbyTasks(a), a.log()).isEmpty();
                 assertThat(fromStandby).as("agents of the killed instance, answered from a standby replica")
                         .isNotEmpty();
                 assertThat(committedAtKill).as("b died with input left to process").isLessThan(total);
@@ -94,5 +100,24 @@ class FailoverIT {
                 assertThat(tally.exact()).as("%s", tally).isTrue();
             }
         }
+    }
+
+    private static void awaitStandbyTasks(AgentwatchProcess instance) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (standbyTasks(instance) < 1) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(instance.name() + " was given no standby task within 60 s; log "
+                        + instance.log());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Standby tasks the instance keeps, from the state updater's gauge on its /metrics. */
+    private static double standbyTasks(AgentwatchProcess instance) {
+        return instance.get("/metrics").body().lines()
+                .filter(l -> l.startsWith(STANDBY_TASKS_METRIC + "{") || l.startsWith(STANDBY_TASKS_METRIC + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
     }
 }
