@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -32,7 +33,7 @@ final class FutureTimestampGuard implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        // Event time (occurred_at, issued_at, revoked_at) is what every decision uses, whatever
+        // Event time (occurred_at, issued_at, revoked_at, decided_at) is what every decision uses, whatever
         // timestamp the producer put on the record; anything else keeps the record's timestamp.
         long timestamp = record.value() instanceof SpecificRecord event && isInputEvent(event)
                 ? TraceEvent.eventTime(event).toEpochMilli() : record.timestamp();
@@ -47,6 +48,7 @@ final class FutureTimestampGuard implements TimestampExtractor {
     }
 
     private static boolean isInputEvent(SpecificRecord r) {
-        return r instanceof ToolCall || r instanceof TokenIssued || r instanceof TokenRevoked;
+        return r instanceof ToolCall || r instanceof TokenIssued || r instanceof TokenRevoked
+                || r instanceof ApprovalDecision;
     }
 }
