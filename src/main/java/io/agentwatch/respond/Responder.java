@@ -200,10 +200,13 @@ public final class Responder {
      * findings are ALERTs (MEDIUM), or a first payment or message to a new party after untrusted
      * input, holds them for approval. Null when there is nothing to hold or no token to suspend,
      * when the token already waits for a decision, or in dry-run mode (the findings say which).
+     * Only against an ACTIVE baseline: while an agent is learning every action is new, a person
+     * would be asked about each first payment, and a time-out's revoke would keep the baseline
+     * from ever learning it.
      */
     private Hold stepUp(List<Decision> decisions, Input in, TokenLookup tokens) {
         Call call = in.call();
-        if (!approvals.isOn() || call == null || !in.mayRevoke()) {
+        if (!approvals.isOn() || call == null || !in.mayRevoke() || in.baselineState() != BaselineState.ACTIVE) {
             return null;
         }
         ApprovalPolicy.Kind kind = approvals.kindOf(call, in.session(),

@@ -285,11 +285,11 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         Responder.Input in = new Responder.Input(s, null, d.getDecisionId(), time, services.clock().millis(),
                 baseline(agentId).state(), true);
         if (pending == null) {
-            write(responder.unmatched(d, in, lookup(agentId)), in, null);
+            write(responder.unmatched(d, in, lookup(agentId)), in, d.getDecisionId());
             services.observer().approval("unmatched");
         } else {
             intentStores.putCredentials(agentId, credentials);
-            write(responder.decided(d, pending, in, lookup(agentId)), in, null);
+            write(responder.decided(d, pending, in, lookup(agentId)), in, d.getDecisionId());
             services.observer().approval(d.getVerdict() == ApprovalVerdict.APPROVE ? "approved" : "denied");
         }
         if (stored != null) {
@@ -342,27 +342,30 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         PendingApproval oldest = credentials.overflow();
         if (oldest != null) {
             // Bounded: the oldest of too many waiting approvals is decided by time-out at once.
-            timeOut(c.getAgentId(), oldest);
+            timeOut(c.getAgentId(), oldest, in.eventTime());
         }
     }
 
-    /** Revokes what approvals due at stream time {@code now} or wall-clock time {@code wallNow} suspended. */
-    private void timeOutApprovals(long now, long wallNow) {
+    /**
+     * Revokes what approvals due at stream time {@code now} or wall-clock time {@code wallNow}
+     * suspended, at stream time {@code streamTime} (when the time-out is noticed).
+     */
+    private void timeOutApprovals(long now, long wallNow, long streamTime) {
         for (String agentId : intentStores.agentsWithApprovalsDue(now, wallNow)) {
             for (PendingApproval p : intentStores.credentials(agentId).due(now, wallNow)) {
-                timeOut(agentId, p);
+                timeOut(agentId, p, streamTime);
             }
         }
     }
 
-    private void timeOut(String agentId, PendingApproval p) {
+    private void timeOut(String agentId, PendingApproval p, long streamTime) {
         CredentialState credentials = intentStores.credentials(agentId);
         credentials.decide(p.commandId());
         intentStores.putCredentials(agentId, credentials);
         String sessionKey = Names.key(agentId, p.sessionId());
         SessionState stored = session(sessionKey);
-        SessionState s = stored != null ? stored : new SessionState(agentId, p.sessionId(), p.deadline());
-        Responder.Input in = new Responder.Input(s, null, p.commandId(), p.deadline(), services.clock().millis(),
+        SessionState s = stored != null ? stored : new SessionState(agentId, p.sessionId(), streamTime);
+        Responder.Input in = new Responder.Input(s, null, p.commandId(), streamTime, services.clock().millis(),
                 baseline(agentId).state(), true);
         write(responder.timedOut(p, in, lookup(agentId)), in, null);
         services.observer().approval("timed_out");
@@ -374,7 +377,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     /** Wall-clock fallback: only on a partition no record reached for a whole interval. */
     private void approvalsOnQuietPartition(long wallNow) {
         if (wallNow - lastRecordWallMs >= punctuateInterval.toMillis()) {
-            timeOutApprovals(Long.MIN_VALUE, wallNow);
+            timeOutApprovals(Long.MIN_VALUE, wallNow, Math.max(0, context().currentStreamTimeMs()));
         }
     }
 
@@ -471,7 +474,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
 
     private void sweep(long now) {
         long start = System.nanoTime();
-        timeOutApprovals(now, Long.MIN_VALUE);
+        timeOutApprovals(now, Long.MIN_VALUE, now);
         closeSessions(now);
         sweepTokens(now);
         reportState();

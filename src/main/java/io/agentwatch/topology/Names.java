@@ -27,7 +27,10 @@ public final class Names {
     public static final String CREDENTIALS_STORE = "credentials";
     public static final String TOKEN_INDEX_STORE = "token-index";
 
-    /** Header naming the tool-call event being processed when an output record was produced. */
+    /**
+     * Header naming the input event being processed when an output record was produced: a tool
+     * call's event id, or an approval decision's decision id. None for token events and sweeps.
+     */
     public static final String INPUT_EVENT_HEADER = "agentwatch.input-event-id";
 
     private Names() {

@@ -138,6 +138,16 @@ class StepUpApprovalTest {
     }
 
     @Test
+    void shouldNotAskWhileTheAgentIsStillLearning() {
+        Call call = refund();
+        Response r = responder("money", false).respond(List.of(medium("chain.cross_boundary")),
+                new Responder.Input(session, call, call.eventId(), T0, T0, BaselineState.LEARNING, true), tokens);
+
+        assertThat(r.command()).isNull();
+        assertThat(findings(r).get(0).getAction()).isEqualTo(Action.ALERT);
+    }
+
+    @Test
     void shouldRevokeRatherThanAskWhenTheCallIsHigh() {
         Detection high = Detection.of(Detection.CROSS_BOUNDARY, "chain.exfiltration", Severity.HIGH, 85)
                 .revoke(RevokeScope.SESSION).key("chain").summary("x").token("t-1").build();
@@ -229,7 +239,8 @@ class StepUpApprovalTest {
         assertThat(findings(timedOut).get(0).getRule()).isEqualTo("approval.timeout");
         assertThat(findings(timedOut).get(0).getSummary()).contains("15 min");
         assertThat(timedOut.command().getScope()).isEqualTo(RevokeScope.SESSION);
-        assertThat(timedOut.command().getIssuedAt()).isEqualTo(Instant.ofEpochMilli(T0 + 900_000));
+        assertThat(timedOut.command().getIssuedAt()).as("when the time-out was noticed")
+                .isEqualTo(Instant.ofEpochMilli(T0 + 900_000));
     }
 
     @Test

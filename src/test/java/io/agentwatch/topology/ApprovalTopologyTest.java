@@ -127,12 +127,13 @@ class ApprovalTopologyTest {
             assertThat(h.findings("approval.timeout")).as("not yet, 14 min after the refund").isEmpty();
             h.advance(Duration.ofMinutes(1)).call(Events.readInbox("s-m", "t-m"));
 
-            // then the session is revoked at the deadline, and a late decision answers nothing
+            // then the session is revoked when stream time passes the deadline, and a late decision answers nothing
             Finding timeout = h.findings("approval.timeout").get(0);
             assertThat(timeout.getAction()).isEqualTo(Action.REVOKE_SESSION);
             RevokeCommand revoke = h.commands().stream().filter(c -> c.getAgentId().equals(BILLING)
                     && c.getScope() == RevokeScope.SESSION).findFirst().orElseThrow();
-            assertThat(revoke.getIssuedAt()).isEqualTo(suspend.getIssuedAt().plus(Duration.ofMinutes(15)));
+            assertThat(revoke.getIssuedAt()).isBetween(suspend.getIssuedAt().plus(Duration.ofMinutes(15)),
+                    suspend.getIssuedAt().plus(Duration.ofMinutes(17)));
             assertThat(revoke.getFindingIds()).containsExactly(timeout.getFindingId());
             List<Replayer.Output> late = h.decide(BILLING, suspend.getCommandId(), ApprovalVerdict.APPROVE,
                     "alice@corp.example");
