@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -38,8 +40,12 @@ public final class TaskTypes {
     }
 
     private static final TaskTypes NONE = new TaskTypes(List.of());
+    /** Purposes whose type is remembered: every call asks, and a token's purpose repeats with each call. */
+    static final int MAX_CACHED_PURPOSES = 10_000;
+    private static final String NO_TYPE = "";
 
     private final List<Rule> rules;
+    private final Map<String, String> resolved = new ConcurrentHashMap<>();
 
     private TaskTypes(List<Rule> rules) {
         this.rules = List.copyOf(rules);
@@ -109,14 +115,31 @@ public final class TaskTypes {
 
     /** The task type of {@code purpose}, or null when no rule matches (or there is no purpose). */
     public String typeOf(String purpose) {
-        if (purpose == null || purpose.isBlank()) {
+        if (purpose == null || purpose.isBlank() || rules.isEmpty()) {
             return null;
         }
+        String cached = resolved.get(purpose);
+        if (cached == null) {
+            // Purposes come from input events: when full, start over rather than grow.
+            if (resolved.size() >= MAX_CACHED_PURPOSES) {
+                resolved.clear();
+            }
+            cached = resolved.computeIfAbsent(purpose, this::resolve);
+        }
+        return cached.equals(NO_TYPE) ? null : cached;
+    }
+
+    /** Purposes whose type is cached now (tests). */
+    int cachedPurposes() {
+        return resolved.size();
+    }
+
+    private String resolve(String purpose) {
         for (Rule r : rules) {
             if (r.matches(purpose)) {
                 return r.type();
             }
         }
-        return null;
+        return NO_TYPE;
     }
 }

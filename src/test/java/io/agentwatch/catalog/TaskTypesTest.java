@@ -50,6 +50,18 @@ class TaskTypesTest {
     }
 
     @Test
+    void shouldRememberTypesOfBoundedlyManyPurposes() throws IOException {
+        TaskTypes types = parse(MAPPING);
+
+        for (int i = 0; i < 2 * TaskTypes.MAX_CACHED_PURPOSES + 10; i++) {
+            assertThat(types.typeOf("deploy build " + i)).isEqualTo("deploy");
+            assertThat(types.typeOf("nothing " + i)).isNull();
+        }
+
+        assertThat(types.cachedPurposes()).isLessThanOrEqualTo(TaskTypes.MAX_CACHED_PURPOSES);
+    }
+
+    @Test
     void shouldSayWhatIsWrongWithABadMapping() {
         assertThatThrownBy(() -> parse("tools: []")).hasMessageContaining("'types:'");
         assertThatThrownBy(() -> parse("types:\n  - {match: 'x*', regex: 'y', type: t}"))
