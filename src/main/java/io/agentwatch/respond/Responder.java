@@ -15,11 +15,13 @@ import io.agentwatch.state.PendingApproval;
 import io.agentwatch.state.ResponseMemory;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
@@ -239,7 +241,7 @@ public final class Responder {
             } else {
                 x.action = Action.REQUIRE_APPROVAL;
                 x.notes.add(why + ": token " + token.tokenId() + " suspended until a person decides; revoked after "
-                        + java.time.Duration.ofMillis(approvals.timeoutMs()).toMinutes() + " min without a decision");
+                        + Duration.ofMillis(approvals.timeoutMs()).toMinutes() + " min without a decision");
             }
         }
         return blocker != null || waiting != null || settings().dryRun() ? null : new Hold(kind, held, token);
@@ -282,7 +284,7 @@ public final class Responder {
             return r;
         }
         Finding f = (Finding) r.records().get(0);
-        long expires = pending.tokenIds().stream().map(tokens::own).filter(java.util.Objects::nonNull)
+        long expires = pending.tokenIds().stream().map(tokens::own).filter(Objects::nonNull)
                 .mapToLong(TokenState::expiresAt).max().orElse(0);
         RevokeCommand resume = Responses.command(in.session().agentId(), RevokeScope.RESUME, pending.commandId(),
                 pending.tokenIds(), pending.sessionId(), List.of(f.getFindingId()), f.getSummary(),
@@ -296,7 +298,7 @@ public final class Responder {
     /** Nobody decided on {@code pending} in time: the session is revoked. */
     public Response timedOut(PendingApproval pending, Input in, TokenLookup tokens) {
         Detection.Builder b = Detection.of(Detection.RESPONSE, "approval.timeout", Severity.HIGH, 80)
-                .summary("nobody decided within " + java.time.Duration.ofMillis(approvals.timeoutMs()).toMinutes()
+                .summary("nobody decided within " + Duration.ofMillis(approvals.timeoutMs()).toMinutes()
                         + " min on " + pending.reason() + " (command " + pending.commandId() + "); the session is revoked")
                 .revoke(RevokeScope.SESSION).event(pending.triggerEventId()).key("approval:" + pending.commandId());
         pending.tokenIds().forEach(b::token);

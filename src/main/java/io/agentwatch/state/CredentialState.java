@@ -155,11 +155,6 @@ public final class CredentialState {
         return out;
     }
 
-    /** True when nothing is worth keeping: the store entry can go. */
-    public boolean isEmpty() {
-        return scopes.isEmpty() && endedTaskTokens.isEmpty() && approvals.isEmpty();
-    }
-
     /** The oldest waiting approval when more than {@value #MAX_APPROVALS} wait, else null. */
     public PendingApproval overflow() {
         if (approvals.size() <= MAX_APPROVALS) {

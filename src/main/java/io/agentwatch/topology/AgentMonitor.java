@@ -3,6 +3,7 @@ package io.agentwatch.topology;
 import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.ApprovalVerdict;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.Outcome;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
@@ -35,8 +36,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -194,7 +197,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     /** Notes the grants of {@code token} that this call used (the first use per session changes the state). */
     private static boolean scopeUsed(CredentialState credentials, Call call, TokenState token, long sessionStart) {
         if (token == null || token.scopes() == null || call.requiredScope() == null
-                || call.outcome() == io.agentwatch.avro.Outcome.DENIED) {
+                || call.outcome() == Outcome.DENIED) {
             return false;
         }
         boolean changed = false;
@@ -514,7 +517,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         if (intentSettings.taskTypes().isEnabled()) {
             String taskType = sessionTokens.stream().map(t -> intentSettings.taskTypes().typeOf(t.purpose()))
-                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                    .filter(Objects::nonNull).findFirst().orElse(null);
             TaskBaselines taskBaselines = intentStores.tasks(agentId);
             if (taskBaselines.sessionEnded(taskType, s, now, baselinePolicy, intentSettings.maxTaskTypes())) {
                 intentStores.putTasks(agentId, taskBaselines);
@@ -533,7 +536,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         respond(standing, new Responder.Input(s, null, s.sessionId(), now, services.clock().millis(),
                 baseline(agentId).state(), false), null);
         if (s.response().isLearnable()) {
-            Set<String> granted = new java.util.TreeSet<>();
+            Set<String> granted = new TreeSet<>();
             sessionTokens.stream().filter(t -> t.scopes() != null).forEach(t -> granted.addAll(t.scopes()));
             credentials.sessionEnded(granted, s.startedAt());
             changed |= !granted.isEmpty();
