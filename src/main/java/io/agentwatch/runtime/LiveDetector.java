@@ -1,26 +1,28 @@
 package io.agentwatch.runtime;
 
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.kafka.BaselineResetProducer;
 import io.agentwatch.observe.CompositeObserver;
-import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.observe.Observability;
 import io.agentwatch.respond.CommandSigner;
 import io.agentwatch.respond.Suppressions;
-import io.agentwatch.topology.BaselineResets;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.topology.MonitorServices;
 import java.time.Clock;
 
 /**
- * The detector as {@code run} and {@code demo} start it: the HTTP endpoints and metrics first
- * (their port is this instance's application.server), then Kafka Streams with the topology,
- * sharing the suppression rules and baseline resets the admin endpoints act on. Closes in
- * reverse order.
+ * The detector as {@code run} and {@code demo} start it: the producer of operators' baseline
+ * resets, the HTTP endpoints and metrics (their port is this instance's application.server),
+ * then Kafka Streams with the topology, sharing the suppression rules the admin endpoint
+ * reloads. Closes in reverse order.
  */
 public final class LiveDetector implements AutoCloseable {
+    private final BaselineResetProducer resets;
     private final Observability observability;
     private final DetectorService service;
 
-    private LiveDetector(Observability observability, DetectorService service) {
+    private LiveDetector(BaselineResetProducer resets, Observability observability, DetectorService service) {
+        this.resets = resets;
         this.observability = observability;
         this.service = service;
     }
@@ -29,16 +31,20 @@ public final class LiveDetector implements AutoCloseable {
     public static LiveDetector start(AgentwatchConfig config, DetectionObserver extra) {
         CommandSigner.requireKey(config);
         Suppressions suppressions = Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE));
-        BaselineResets resets = new BaselineResets();
-        Observability observability = Observability.start(config, suppressions, resets);
+        BaselineResetProducer resets = BaselineResetProducer.create(config);
+        Observability observability = null;
         try {
-            MonitorServices services = MonitorServices.fromConfig(config, suppressions, resets,
+            observability = Observability.start(config, suppressions, resets);
+            MonitorServices services = MonitorServices.fromConfig(config, suppressions,
                     CompositeObserver.of(observability.observer(), extra), Clock.systemUTC(), false);
             DetectorService service = DetectorService.start(config, services, observability.applicationServer());
             observability.attach(service.streams());
-            return new LiveDetector(observability, service);
+            return new LiveDetector(resets, observability, service);
         } catch (RuntimeException e) {
-            observability.close();
+            if (observability != null) {
+                observability.close();
+            }
+            resets.close();
             throw e;
         }
     }
@@ -56,7 +62,11 @@ public final class LiveDetector implements AutoCloseable {
         try {
             service.close();
         } finally {
-            observability.close();
+            try {
+                observability.close();
+            } finally {
+                resets.close();
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package io.agentwatch.topology;
 
 import io.agentwatch.avro.Actor;
 import io.agentwatch.avro.ApprovalDecision;
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -71,7 +72,7 @@ public final class InputRules {
                     + " are never deleted, send a TokenRevoked to end a token");
         }
         if (!(value instanceof ToolCall || value instanceof TokenIssued || value instanceof TokenRevoked
-                || value instanceof ApprovalDecision)) {
+                || value instanceof BaselineReset || value instanceof ApprovalDecision)) {
             throw new ValidationException("unexpected-type", "not an input event: " + value.getClass().getSimpleName());
         }
         if (key == null) {
@@ -99,6 +100,8 @@ public final class InputRules {
         } else if (value instanceof TokenRevoked r) {
             agent(key, r.getAgentId());
             required("token_id", r.getTokenId());
+        } else if (value instanceof BaselineReset r) {
+            agent(key, r.getAgentId());
         } else if (value instanceof ApprovalDecision d) {
             agent(key, d.getAgentId());
             required("decision_id", d.getDecisionId());

@@ -275,11 +275,11 @@ class SecuredClusterIT {
         allow(acls, "approvals", ResourceType.TOPIC, topics.approvals(), PatternType.LITERAL, AclOperation.WRITE);
         // agentwatch: read the inputs, write its outputs, own everything named after its application id
         for (String input : List.of(topics.toolCalls(), topics.tokenIssuances(), topics.tokenRevocations(),
-                topics.approvals(), topics.tokenIndex())) {
+                topics.baselineResets(), topics.approvals(), topics.tokenIndex())) {
             allow(acls, "agentwatch", ResourceType.TOPIC, input, PatternType.LITERAL, AclOperation.READ);
         }
         for (String output : List.of(topics.findings(), topics.revokeCommands(), topics.tokenIndex(),
-                topics.deadLetters())) {
+                topics.baselineResets(), topics.deadLetters())) {
             allow(acls, "agentwatch", ResourceType.TOPIC, output, PatternType.LITERAL, AclOperation.WRITE);
         }
         allow(acls, "agentwatch", ResourceType.TOPIC, applicationId, PatternType.PREFIXED, AclOperation.ALL);

@@ -4,6 +4,7 @@ import io.agentwatch.avro.Action;
 import io.agentwatch.avro.Actor;
 import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.ApprovalVerdict;
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Evidence;
 import io.agentwatch.avro.Finding;
@@ -89,9 +90,13 @@ final class SampleRecords {
         return new Actor("spiffe://corp.example/agents/orchestrator", "tok-0");
     }
 
+    static BaselineReset baselineReset() {
+        return new BaselineReset(AGENT, T0, "10.0.0.7:8080");
+    }
+
     /** Every generated record class, with its sample. */
     static List<SpecificRecord> all() {
         return List.of(toolCall(), tokenIssued(), tokenRevoked(), finding(), revokeCommand(), evidence(),
-                observation(), actor(), approvalDecision());
+                observation(), actor(), baselineReset(), approvalDecision());
     }
 }
