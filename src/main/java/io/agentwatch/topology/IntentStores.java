@@ -5,9 +5,11 @@ import io.agentwatch.state.PendingApproval;
 import io.agentwatch.state.TaskBaselines;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -15,7 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The per-agent task baselines and credential state of one task, with a cache of decoded values
  * (this task is their only writer, so the cache stays exact), and the deadlines of the step-up
  * approvals that wait, kept in memory so that a sweep does not read every agent: rebuilt from
- * the credentials store when the task starts, updated with every write after.
+ * the credentials store when the task starts, updated with every write after. The agents with
+ * an entry in either store are kept too, so that the store gauges count exactly (RocksDB's
+ * estimate counts overwrites and deletes until a compaction).
  */
 final class IntentStores {
     private static final int CACHE_SIZE = 10_000;
@@ -26,12 +30,17 @@ final class IntentStores {
     private final Map<String, CredentialState> credentialCache = lruCache();
     /** Per agent with approvals waiting: the earliest stream-time and wall-clock deadlines. */
     private final Map<String, long[]> deadlines = new HashMap<>();
+    private final Set<String> taskAgents = new HashSet<>();
+    private final Set<String> credentialAgents = new HashSet<>();
 
     IntentStores(KeyValueStore<String, TaskBaselines> tasks, KeyValueStore<String, CredentialState> credentials) {
         this.tasks = tasks;
         this.credentials = credentials;
         try (KeyValueIterator<String, CredentialState> it = credentials.all()) {
             it.forEachRemaining(kv -> index(kv.key, kv.value));
+        }
+        try (KeyValueIterator<String, TaskBaselines> it = tasks.all()) {
+            it.forEachRemaining(kv -> taskAgents.add(kv.key));
         }
     }
 
@@ -59,12 +68,14 @@ final class IntentStores {
     void putTasks(String agentId, TaskBaselines t) {
         tasks.put(agentId, t);
         taskCache.put(agentId, t);
+        taskAgents.add(agentId);
     }
 
     /** An operator reset the agent's baseline: its task baselines start over too. */
     void resetTasks(String agentId) {
         tasks.delete(agentId);
         taskCache.remove(agentId);
+        taskAgents.remove(agentId);
     }
 
     CredentialState credentials(String agentId) {
@@ -86,6 +97,7 @@ final class IntentStores {
     }
 
     private void index(String agentId, CredentialState c) {
+        credentialAgents.add(agentId);
         if (c.approvals().isEmpty()) {
             deadlines.remove(agentId);
             return;
@@ -111,10 +123,10 @@ final class IntentStores {
     }
 
     long taskEntries() {
-        return tasks.approximateNumEntries();
+        return taskAgents.size();
     }
 
     long credentialEntries() {
-        return credentials.approximateNumEntries();
+        return credentialAgents.size();
     }
 }

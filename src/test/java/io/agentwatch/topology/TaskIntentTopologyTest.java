@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,32 @@ class TaskIntentTopologyTest {
 
             assertThat(MonitorHarness.findingsIn(atReply)).extracting(Finding::getRule)
                     .doesNotContain("intent.unexpected_for_task");
+            assertThat(h.taskBaselines(MAILER)).isNull();
+        }
+    }
+
+    @Test
+    void shouldCountTheAgentsWithTaskBaselinesExactlyAndForgetThemOnAReset() throws IOException {
+        // given an observer that keeps the last count each sweep reported per store
+        Map<String, Long> entries = new HashMap<>();
+        DetectionObserver observer = new DetectionObserver() {
+            @Override
+            public void storeEntries(String taskId, String store, long count) {
+                entries.put(store, count);
+            }
+        };
+        try (MonitorHarness h = MonitorHarness.create(withMapping(), observer)) {
+            // when the mailer learned its task types and an operator then resets its baseline
+            Instant after = history(h);
+            h.at(after).issue(Events.mailerToken("t-z", "s-z").setPurpose(TRIAGE));
+            h.call(Events.readInbox("s-z", "t-z"));
+            long learned = entries.get(Names.TASK_BASELINES_STORE);
+            h.resetBaseline(MAILER, after);
+            h.at(after.plus(Duration.ofMinutes(30))).call(Events.readInbox("s-z", "t-z"));
+
+            // then one agent has task baselines, and none after the reset
+            assertThat(learned).isEqualTo(1);
+            assertThat(entries.get(Names.TASK_BASELINES_STORE)).isZero();
             assertThat(h.taskBaselines(MAILER)).isNull();
         }
     }
