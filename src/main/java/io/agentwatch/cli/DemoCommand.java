@@ -8,6 +8,7 @@ import io.agentwatch.kafka.TopicSetup;
 import io.agentwatch.observe.FindingLog;
 import io.agentwatch.runtime.DetectorService;
 import io.agentwatch.runtime.LiveDetector;
+import io.agentwatch.simulate.DemoApprover;
 import io.agentwatch.simulate.KafkaSink;
 import io.agentwatch.simulate.SampleCredentialBroker;
 import io.agentwatch.simulate.SimulationRunner;
@@ -38,7 +39,9 @@ import picocli.CommandLine.Option;
  * The whole loop on one machine: an embedded Kafka broker, an in-process schema registry, the
  * simulator (days of benign history fast-forwarded, then live traffic with hijacked agents),
  * the detector, and a sample credential broker that acts on revoke commands and sends the
- * revocations back. Stops after --duration or on Ctrl-C, closing in reverse order.
+ * revocations back. Step-up approval and task types are on: the sample broker suspends what
+ * agentwatch asks it to hold, and a stand-in approver ({@link DemoApprover}) approves, denies or
+ * ignores each suspension in turn. Stops after --duration or on Ctrl-C, closing in reverse order.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the full loop locally: embedded Kafka broker, simulated agents (benign and hijacked),",
@@ -103,15 +106,21 @@ public final class DemoCommand implements Callable<Integer> {
             KeyFiles.write(Ed25519.generate(), signingKey, keyDir.resolve("demo-signing.pub"));
             console.phase(String.format("embedded Kafka broker ready at %s in %.1f s", broker.bootstrapServers(),
                     broker.startupTime().toMillis() / 1000.0));
-            AgentwatchConfig config = demoConfig(broker.bootstrapServers(), stateDir, signingKey);
+            Path taskTypes = keyDir.resolve("demo-task-types.yaml");
+            try (var in = DemoCommand.class.getResourceAsStream("/demo-task-types.yaml")) {
+                Files.copy(in, taskTypes);
+            }
+            AgentwatchConfig config = demoConfig(broker.bootstrapServers(), stateDir, signingKey, taskTypes);
             TopicNames topics = TopicNames.from(config);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
                 TopicSetup.createTopics(admin, topics, partitions, (short) 1);
             }
             RegistrySerdes serdes = new RegistrySerdes(config);
             try (LiveDetector live = LiveDetector.start(config, console);
+                 DemoApprover approver = new DemoApprover(broker.bootstrapServers(), topics, serdes, Clock.systemUTC());
                  SampleCredentialBroker credentialBroker = new SampleCredentialBroker(broker.bootstrapServers(), topics,
-                         serdes, Clock.systemUTC(), KeyFiles.readSigningKey(signingKey).asTrusted(), console);
+                         serdes, Clock.systemUTC(), KeyFiles.readSigningKey(signingKey).asTrusted(),
+                         SampleCredentialBroker.Listener.both(console, approver));
                  KafkaSink sink = KafkaSink.create(Map.of("bootstrap.servers", broker.bootstrapServers()),
                          serdes.anySerializer(), new KafkaSink.Topics(topics.toolCalls(), topics.tokenIssuances(),
                                  topics.tokenRevocations()))) {
@@ -174,7 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private AgentwatchConfig demoConfig(String bootstrap, Path stateDir, Path signingKey) {
+    private AgentwatchConfig demoConfig(String bootstrap, Path stateDir, Path signingKey, Path taskTypes) {
         Map<String, Object> overrides = new HashMap<>();
         overrides.put("kafka.bootstrap.servers", bootstrap);
         overrides.put("kafka.state.dir", stateDir.toString());
@@ -185,6 +194,13 @@ public final class DemoCommand implements Callable<Integer> {
         overrides.put(AgentwatchConfig.RESPONSE_SIGNING_KEY_FILE, signingKey.toString());
         // The sample broker answers within a second; a minute without an answer is worth a finding.
         overrides.put(AgentwatchConfig.RESPONSE_CONFIRM_TIMEOUT, "1m");
+        overrides.put(AgentwatchConfig.TASK_TYPES_FILE, taskTypes.toString());
+        // Not new-party: the simulated support and billing agents message new parties after untrusted
+        // input in their benign history, whose suspensions would time out within the fast-forward and
+        // reach the sample broker already expired.
+        overrides.put(AgentwatchConfig.RESPONSE_APPROVAL_WHEN, "money,restricted-write,delegation");
+        // Short enough to see a time-out while watching.
+        overrides.put(AgentwatchConfig.RESPONSE_APPROVAL_TIMEOUT, "30s");
         return Commands.loadConfig(null, overrides);
     }
 }

@@ -3,21 +3,24 @@ package io.agentwatch.cli;
 import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
+import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.respond.CommandVerifier;
+import io.agentwatch.simulate.DemoApprover;
 import io.agentwatch.simulate.SampleCredentialBroker;
 import io.agentwatch.topology.DetectionObserver;
 import java.io.PrintStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the demo shows a person: findings worth an analyst's eye (HIGH and above, MEDIUM
- * against an ACTIVE baseline, and the broker not acting), every revoke command, every
- * revocation the sample broker sends back, and a running count line. LOW findings and
+ * against an ACTIVE baseline, the broker not acting, step-up approvals decided), every revoke
+ * command, every suspension and resumption, what the sample broker did, and a running count line. LOW findings and
  * LEARNING-phase alerts are counted, not printed, so benign traffic passes quietly.
  */
 final class DemoConsole implements DetectionObserver, SampleCredentialBroker.Listener {
@@ -28,6 +31,7 @@ final class DemoConsole implements DetectionObserver, SampleCredentialBroker.Lis
     private final AtomicLong findings = new AtomicLong();
     private final AtomicLong serious = new AtomicLong();
     private final AtomicLong commands = new AtomicLong();
+    private final AtomicLong approvals = new AtomicLong();
     private final AtomicLong confirmed = new AtomicLong();
     private final AtomicLong deadLetters = new AtomicLong();
     private final java.util.Map<String, long[]> baselinesByTask = new java.util.concurrent.ConcurrentHashMap<>();
@@ -52,7 +56,8 @@ final class DemoConsole implements DetectionObserver, SampleCredentialBroker.Lis
     public void finding(Finding f) {
         findings.incrementAndGet();
         boolean show = f.getSeverity().ordinal() >= Severity.HIGH.ordinal()
-                || (f.getSeverity() == Severity.MEDIUM && f.getBaselineState() == BaselineState.ACTIVE);
+                || (f.getSeverity() == Severity.MEDIUM && f.getBaselineState() == BaselineState.ACTIVE)
+                || f.getRule().startsWith("approval.");
         if (!show) {
             return;
         }
@@ -63,10 +68,38 @@ final class DemoConsole implements DetectionObserver, SampleCredentialBroker.Lis
 
     @Override
     public void revokeCommand(RevokeCommand c, long producedAtMs) {
+        if (c.getScope() == RevokeScope.SUSPEND || c.getScope() == RevokeScope.RESUME) {
+            print(String.format(Locale.ROOT, "%s  APPROVAL %-8s %s session %s tokens %s (command %s)", now(), c.getScope(),
+                    shortAgent(c.getAgentId()), c.getSessionId(), c.getTokenIds(), c.getCommandId()));
+            return;
+        }
         commands.incrementAndGet();
         print(String.format(Locale.ROOT, "%s  REVOKE   %-8s %s session %s tokens %s (command %s, %d ms after the call)",
                 now(), c.getScope(), shortAgent(c.getAgentId()), c.getSessionId(), c.getTokenIds(), c.getCommandId(),
                 producedAtMs - c.getIssuedAt().toEpochMilli()));
+    }
+
+    @Override
+    public void approval(String outcome) {
+        if (outcome.equals("requested")) {
+            approvals.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void suspended(RevokeCommand c, List<String> tokens) {
+        print(String.format(Locale.ROOT, "%s  BROKER   holds token(s) %s of %s until a person decides (command %s)%s",
+                now(), tokens, shortAgent(c.getAgentId()), c.getCommandId(), switch (DemoApprover.choiceFor(c.getCommandId())) {
+                    case APPROVE -> "; the demo approver will approve";
+                    case DENY -> "; the demo approver will deny";
+                    case NO_ANSWER -> "; nobody will answer: the time-out revokes";
+                }));
+    }
+
+    @Override
+    public void resumed(RevokeCommand c, List<String> tokens) {
+        print(String.format(Locale.ROOT, "%s  BROKER   resumed token(s) %s of %s (approved, command %s)", now(), tokens,
+                shortAgent(c.getAgentId()), c.getCommandId()));
     }
 
     @Override
@@ -102,8 +135,9 @@ final class DemoConsole implements DetectionObserver, SampleCredentialBroker.Lis
         lastAt = t;
         print(String.format(Locale.ROOT,
                 "%s  -- events %,d (%.0f/s) | findings %,d (%d shown) | revoke commands %d | broker revoked %d"
-                        + " | dead letters %d%s",
-                now(), e, rate, findings.get(), serious.get(), commands.get(), confirmed.get(), deadLetters.get(),
+                        + " | approvals asked %d | dead letters %d%s",
+                now(), e, rate, findings.get(), serious.get(), commands.get(), confirmed.get(), approvals.get(),
+                deadLetters.get(),
                 agents > 0 ? " | baselines ACTIVE " + agentsActive + "/" + agents : ""));
     }
 

@@ -3,6 +3,8 @@ package io.agentwatch.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.RevokeCommand;
+import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.replay.ReplayReport;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -139,10 +142,23 @@ public final class ReplayCommand implements Callable<Integer> {
 
     static ObjectNode toJson(Replayer.Output o) {
         ObjectNode node = NODES.objectNode();
-        node.put("kind", o.record() instanceof Finding ? "finding" : "revoke_command");
+        node.put("kind", kind(o.record()));
         node.setAll(AvroJson.toJson(o.record()));
         node.put("input_event_id", o.inputEventId());
         return node;
+    }
+
+    /**
+     * finding, revoke_command, or for step-up approval suspend_command / resume_command: a
+     * suspension is not a revoke, and scorers that count "revoke" kinds must not count it.
+     */
+    static String kind(SpecificRecord r) {
+        if (r instanceof Finding) {
+            return "finding";
+        }
+        RevokeScope scope = ((RevokeCommand) r).getScope();
+        return scope == RevokeScope.SUSPEND ? "suspend_command" : scope == RevokeScope.RESUME ? "resume_command"
+                : "revoke_command";
     }
 
     private InputStream open() {

@@ -87,7 +87,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--attacks", split = ",", paramLabel = "PATTERN",
             defaultValue = "scope-drift,exfiltration,token-misuse,delegation-escalation",
-            description = "Hijack patterns for the live phase, used in turn. Default: all (${DEFAULT-VALUE}).")
+            description = {"Hijack patterns for the live phase, used in turn: scope-drift, exfiltration, token-misuse,",
+                "delegation-escalation, task-switch (an action of another of the agent's tasks: an alert, or a",
+                "step-up approval, never a revoke by itself). Default: ${DEFAULT-VALUE}."})
     private List<String> attacks;
 
     @Option(names = "--attack-count", paramLabel = "N",

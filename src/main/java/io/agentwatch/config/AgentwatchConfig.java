@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidList;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -40,6 +41,7 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String TOPIC_REVOKE_COMMANDS = "topic.revoke.commands";
     public static final String TOPIC_TOKEN_INDEX = "topic.token.index";
     public static final String TOPIC_DLQ = "topic.dlq";
+    public static final String TOPIC_APPROVALS = "topic.approvals";
 
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String CATALOG_FILE = "catalog.file";
@@ -73,6 +75,18 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String PROBING_DENIED_LIMIT = "probing.denied.limit";
     public static final String PROBING_WINDOW = "probing.window";
 
+    public static final String TASK_TYPES_FILE = "task.types.file";
+    public static final String TASK_MAX_TYPES = "task.max.types";
+    public static final String TASK_MIN_SESSIONS = "task.min.sessions";
+
+    public static final String HYGIENE_TTL_READONLY = "hygiene.ttl.readonly";
+    public static final String HYGIENE_TTL_STANDARD = "hygiene.ttl.standard";
+    public static final String HYGIENE_TTL_CRITICAL = "hygiene.ttl.critical";
+    public static final String HYGIENE_SCOPES_READONLY = "hygiene.scopes.readonly";
+    public static final String HYGIENE_SCOPES_CRITICAL = "hygiene.scopes.critical";
+    public static final String HYGIENE_UNUSED_SCOPE_SESSIONS = "hygiene.unused.scope.sessions";
+    public static final String HYGIENE_REPORT_INTERVAL = "hygiene.report.interval";
+
     public static final String RESPONSE_DRY_RUN = "response.dry.run";
     public static final String RESPONSE_ALERT_MIN_SEVERITY = "response.alert.min.severity";
     public static final String RESPONSE_REVOKE_MIN_SEVERITY = "response.revoke.min.severity";
@@ -82,6 +96,8 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String RESPONSE_CRITICAL_MIN_ACTION = "response.tier.critical.min.action";
     public static final String RESPONSE_COMMAND_TTL = "response.command.ttl";
     public static final String RESPONSE_CONFIRM_TIMEOUT = "response.confirm.timeout";
+    public static final String RESPONSE_APPROVAL_WHEN = "response.approval.when";
+    public static final String RESPONSE_APPROVAL_TIMEOUT = "response.approval.timeout";
     public static final String RESPONSE_SIGNING = "response.signing";
     public static final String RESPONSE_SIGNING_KEY_FILE = "response.signing.key.file";
     /** The HMAC key of earlier versions; refused with a pointer to its replacement. */
@@ -113,7 +129,9 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String TOPIC_KEYCLOAK_POSITION = "topic.keycloak.position";
 
     private static final String[] SEVERITIES = Arrays.stream(Severity.values()).map(Enum::name).toArray(String[]::new);
-    private static final String[] ACTIONS = Arrays.stream(Action.values()).map(Enum::name).toArray(String[]::new);
+    /** The actions the response tiers can bound: REQUIRE_APPROVAL is the step-up's, not a tier's. */
+    private static final String[] ACTIONS = Arrays.stream(Action.values()).filter(a -> a != Action.REQUIRE_APPROVAL)
+            .map(Enum::name).toArray(String[]::new);
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(TOPIC_TOOL_CALLS, Type.STRING, Topics.TOOL_CALLS, Importance.MEDIUM, "Input topic of ToolCall events, keyed by agent id.")
@@ -124,6 +142,7 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(TOPIC_REVOKE_COMMANDS, Type.STRING, Topics.REVOKE_COMMANDS, Importance.MEDIUM, "Output topic of RevokeCommand records for the credential broker.")
             .define(TOPIC_TOKEN_INDEX, Type.STRING, Topics.TOKEN_INDEX, Importance.LOW, "Compacted topic of tokens keyed by token id (read back as a GlobalKTable for cross-agent checks).")
             .define(TOPIC_DLQ, Type.STRING, Topics.DLQ, Importance.MEDIUM, "Dead-letter topic: records that cannot be decoded or fail validation, with the reason in headers.")
+            .define(TOPIC_APPROVALS, Type.STRING, Topics.APPROVALS, Importance.MEDIUM, "Input topic of ApprovalDecision records (a person's answer to a step-up approval), keyed by agent id; co-partitioned with the tool calls.")
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "mock://agentwatch", Importance.HIGH, "Confluent-compatible schema registry URL(s), comma-separated; mock://NAME is an in-memory registry for tests and the demo.")
             .define(CATALOG_FILE, Type.STRING, "", Importance.MEDIUM, "Tool catalog (YAML or JSON) giving defaults for operation, boundary, sensitivity, scope and flags by tool name or glob. Empty: the built-in catalog of common tools.")
             .define(SUPPRESSIONS_FILE, Type.STRING, "", Importance.MEDIUM, "Suppression rules (YAML or JSON) for known false positives; reloadable at run time through the admin endpoint. Empty: none.")
@@ -154,6 +173,16 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(RATE_MIN_CALLS, Type.INT, 60, Range.atLeast(1), Importance.LOW, "Fewest calls in a window before the rate detector may fire.")
             .define(PROBING_DENIED_LIMIT, Type.INT, 5, Range.atLeast(2), Importance.MEDIUM, "DENIED calls in one session within probing.window that count as probing.")
             .define(PROBING_WINDOW, Type.STRING, "10m", Durations.positive(), Importance.LOW, "Window for probing.denied.limit.")
+            .define(TASK_TYPES_FILE, Type.STRING, "", Importance.MEDIUM, "Task-type mapping (YAML or JSON): patterns over a token's purpose (case-insensitive globs matching the whole purpose, or regexes found anywhere in it), first match wins, each naming a task type. With it, behaviour is learned per (agent, task type) as well as per agent, and an action normal for the agent but never seen for the token's task type is a finding (intent.unexpected_for_task). Empty: no task baselines (learning free-text purposes would memorise users' prompts).")
+            .define(TASK_MAX_TYPES, Type.INT, 16, Range.between(1, 1000), Importance.LOW, "Most task types with a baseline per agent; the one learned least recently is dropped for a new one, so state stays bounded.")
+            .define(TASK_MIN_SESSIONS, Type.INT, 5, Range.between(1, 10_000), Importance.MEDIUM, "Clean sessions of a task type an agent's task baseline must have learned before it judges calls of that task type.")
+            .define(HYGIENE_TTL_READONLY, Type.STRING, "24h", Durations.positive(), Importance.MEDIUM, "Longest lifetime (expires_at - issued_at) of a token whose every scope matches hygiene.scopes.readonly; a longer one is a LOW finding (token.ttl_exceeded) when it is issued.")
+            .define(HYGIENE_TTL_STANDARD, Type.STRING, "8h", Durations.positive(), Importance.MEDIUM, "Longest lifetime of a token in neither the read-only nor the critical tier.")
+            .define(HYGIENE_TTL_CRITICAL, Type.STRING, "1h", Durations.positive(), Importance.MEDIUM, "Longest lifetime of a token that does not restrict scopes, or grants a scope matching hygiene.scopes.critical.")
+            .define(HYGIENE_SCOPES_READONLY, Type.LIST, List.of("*:read", "read:*"), Importance.LOW, "Scope globs (case-insensitive) of the read-only token tier: a token all of whose scopes match is read-only.")
+            .define(HYGIENE_SCOPES_CRITICAL, Type.LIST, List.of("*:write", "*:admin", "*:delete", "*:execute", "*:refund", "*:share", "*:delegate", "payments:*", "secrets:*", "deploy:*"), Importance.LOW, "Scope globs (case-insensitive) of the critical token tier: a token granting one of them (or not restricting scopes) is critical.")
+            .define(HYGIENE_UNUSED_SCOPE_SESSIONS, Type.INT, 20, Range.between(1, 100_000), Importance.MEDIUM, "A scope granted to an agent's sessions this many times in a row without any call needing it is over-provisioned; the agent's periodic scope.unused finding lists it.")
+            .define(HYGIENE_REPORT_INTERVAL, Type.STRING, "1d", Durations.positive(), Importance.LOW, "Stream time between two scope.unused findings of one agent (the report is made when one of its sessions ends).")
             .define(RESPONSE_DRY_RUN, Type.BOOLEAN, false, Importance.HIGH, "Findings only: decide actions but publish no revoke command.")
             .define(RESPONSE_ALERT_MIN_SEVERITY, Type.STRING, "MEDIUM", ValidString.in(SEVERITIES), Importance.MEDIUM, "Lowest severity whose finding is an ALERT (below: action NONE, context only).")
             .define(RESPONSE_REVOKE_MIN_SEVERITY, Type.STRING, "HIGH", ValidString.in(SEVERITIES), Importance.HIGH, "Lowest severity that revokes (the token for a credential violation, the session otherwise).")
@@ -163,6 +192,8 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(RESPONSE_CRITICAL_MIN_ACTION, Type.STRING, "REVOKE_SESSION", ValidString.in(ACTIONS), Importance.MEDIUM, "Tier for high-impact calls (WRITE/DELETE/EXECUTE/DELEGATE on CONFIDENTIAL or RESTRICTED data, or catalog 'financial' tools): a revoke is at least this wide.")
             .define(RESPONSE_COMMAND_TTL, Type.STRING, "1h", Durations.positive(), Importance.LOW, "A revoke command's expires_at is the latest expiry of the tokens it covers, and at least issued_at + this, so that no command reaches the broker already stale.")
             .define(RESPONSE_CONFIRM_TIMEOUT, Type.STRING, "2m", Durations.positive(), Importance.MEDIUM, "A revoke command whose tokens are not reported revoked (TokenRevoked) within this stream time raises a RESPONSE finding.")
+            .define(RESPONSE_APPROVAL_WHEN, Type.LIST, List.of(), ValidList.in(true, "restricted-write", "delegation", "money", "new-party"), Importance.HIGH, "Step-up approval: the high-impact calls that, rated MEDIUM by the detectors, suspend their token (a SUSPEND command) until a person approves (RESUME) or denies (revoke) on topic.approvals: restricted-write (WRITE or DELETE of RESTRICTED data), delegation (a DELEGATE call; a delegation broader than its delegator is revoked outright), money (a catalog 'financial' tool), new-party (a first payment or message to a party the agent never reached, after untrusted input in the session). Empty: no step-up, MEDIUM stays an ALERT. Brokers must understand SUSPEND and RESUME before this is set.")
+            .define(RESPONSE_APPROVAL_TIMEOUT, Type.STRING, "15m", Durations.positive(), Importance.HIGH, "A suspension nobody decided within this time is revoked (the session): stream time of the agent's partition, or the wall clock when the partition is quiet.")
             .define(RESPONSE_SIGNING, Type.STRING, "ed25519", ValidString.in("ed25519", "none"), Importance.HIGH, "ed25519: every revoke command is signed with the key in response.signing.key.file, and run refuses to start without one; none: commands are published unsigned (the credential broker then trusts whoever can write to the command topic).")
             .define(RESPONSE_SIGNING_KEY_FILE, Type.STRING, "", Importance.HIGH, "Ed25519 private key file (PEM, made by `agentwatch keys`; mode 600) that signs revoke commands. The credential broker verifies with the matching .pub file. replay signs only when this is set.")
             .define(INPUT_REQUIRE_SIGNATURE, Type.BOOLEAN, false, Importance.HIGH, "Accept only input records signed by a trusted telemetry gateway (headers agentwatch-sig and agentwatch-kid, Ed25519 over the key and value bytes); others go to the DLQ (signature-missing, signature-unknown-key, signature-invalid). Not applied by replay, whose traces carry no headers.")

@@ -16,11 +16,14 @@ public final class Topics {
     public static final String REVOKE_COMMANDS = "agent.revoke-commands";
     public static final String TOKEN_INDEX = "agent.token-index";
     public static final String DLQ = "agent.telemetry.dlq";
+    /** People's answers to step-up approvals (ApprovalDecision), keyed by agent id: an input. */
+    public static final String APPROVALS = "agent.approvals";
     /** keycloak-bridge's position in Keycloak's event log (compacted, keyed by realm). */
     public static final String KEYCLOAK_POSITION = "agent.keycloak-bridge.position";
 
     /** The inputs, keyed by agent id; they must be co-partitioned. */
-    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS, BASELINE_RESETS);
+    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS, BASELINE_RESETS,
+            APPROVALS);
 
     private Topics() {
     }

@@ -31,6 +31,10 @@ public record Detection(String detector, String rule, Severity severity, int sco
     public static final String CROSS_BOUNDARY = "CROSS_BOUNDARY";
     public static final String RATE_ANOMALY = "RATE_ANOMALY";
     public static final String RESPONSE = "RESPONSE";
+    /** Is the action consistent with the token's declared task (task baselines). */
+    public static final String INTENT = "INTENT";
+    /** Credential hygiene: tokens that live too long, outlive or leave their task, scopes never used. */
+    public static final String HYGIENE = "HYGIENE";
 
     public static Builder of(String detector, String rule, Severity severity, int score) {
         return new Builder(detector, rule, severity, score);

@@ -20,7 +20,12 @@ public record Novelty(String grain, String value, Grain.Estimate estimate, boole
     public static final double RARE_MARGIN_BITS = 3.0;
 
     public static Novelty of(Baseline baseline, String grain, String value, double thresholdBits) {
-        Grain.Estimate e = baseline.grain(grain).estimate(value);
+        return of(baseline.grain(grain), grain, value, thresholdBits);
+    }
+
+    /** {@code value} judged against one grain's counts, reported under the name {@code grain}. */
+    public static Novelty of(Grain counts, String grain, String value, double thresholdBits) {
+        Grain.Estimate e = counts.estimate(value);
         boolean notable = e.unseen() ? e.surprisalBits() >= thresholdBits
                 : e.count() < RARE_MAX_COUNT && e.surprisalBits() >= thresholdBits + RARE_MARGIN_BITS;
         return new Novelty(grain, value, e, value != null && notable);

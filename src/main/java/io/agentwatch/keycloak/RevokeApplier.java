@@ -77,6 +77,14 @@ final class RevokeApplier {
         if (!verdict.accepted()) {
             return new Refused("command-refused", verdict.reason());
         }
+        if (c.getScope() == RevokeScope.SUSPEND || c.getScope() == RevokeScope.RESUME) {
+            // Keycloak 26.7 can reject a client's tokens (notBefore) but not hold one and let it go
+            // again; revoking instead would make the approval meaningless. Refused, so the operator
+            // sees it; agentwatch revokes when the approval times out or is denied.
+            return new Refused("unsupported-scope", c.getScope() + " (step-up approval) cannot be applied in Keycloak,"
+                    + " which has no way to suspend a token; the token stays valid until the approval is denied or"
+                    + " times out, when agentwatch revokes the session");
+        }
         if (c.getExpiresAt().toEpochMilli() < nowMillis) {
             return new Stale();
         }

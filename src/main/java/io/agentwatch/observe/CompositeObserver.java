@@ -72,6 +72,11 @@ public final class CompositeObserver implements DetectionObserver {
     }
 
     @Override
+    public void approval(String outcome) {
+        each(o -> o.approval(outcome));
+    }
+
+    @Override
     public void revokeDeduplicated() {
         each(DetectionObserver::revokeDeduplicated);
     }

@@ -128,7 +128,12 @@ public final class FindingLog implements DetectionObserver {
     }
 
     String text(RevokeCommand c, long producedAtMs) {
-        return "revoke " + c.getScope() + " agent=" + c.getAgentId()
+        String verb = switch (c.getScope()) {
+            case SUSPEND -> "suspend";
+            case RESUME -> "resume";
+            default -> "revoke " + c.getScope();
+        };
+        return verb + " agent=" + c.getAgentId()
                 + (c.getSessionId() == null ? "" : " session=" + c.getSessionId())
                 + " tokens=" + (c.getTokenIds().isEmpty() ? "-" : String.join(",", c.getTokenIds()))
                 + " command=" + c.getCommandId()

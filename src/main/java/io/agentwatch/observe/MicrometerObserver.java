@@ -62,10 +62,16 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     /** At most this often the gauges ask Kafka Streams which tasks are still here. */
     private static final long TASK_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final List<String> EVENT_TYPES = List.of("tool_call", "token_issued", "token_revoked");
+    private static final List<String> EVENT_TYPES = List.of("tool_call", "token_issued", "token_revoked", "approval");
     private static final List<String> DETECTORS = List.of(Detection.CREDENTIAL, Detection.SCOPE_DRIFT,
-            Detection.CROSS_BOUNDARY, Detection.RATE_ANOMALY, Detection.RESPONSE);
-    private static final List<String> STORES = List.of(Names.TOKENS_STORE, Names.SESSIONS_STORE, Names.BASELINES_STORE);
+            Detection.CROSS_BOUNDARY, Detection.RATE_ANOMALY, Detection.INTENT, Detection.HYGIENE, Detection.RESPONSE);
+    /** The scopes that revoke: SUSPEND and RESUME (step-up approval) are counted by {@link #approval}. */
+    private static final List<RevokeScope> REVOKE_SCOPES = List.of(RevokeScope.TOKEN, RevokeScope.SESSION,
+            RevokeScope.AGENT);
+    private static final List<String> APPROVAL_OUTCOMES = List.of("requested", "approved", "denied", "timed_out",
+            "unmatched");
+    private static final List<String> STORES = List.of(Names.TOKENS_STORE, Names.SESSIONS_STORE, Names.BASELINES_STORE,
+            Names.TASK_BASELINES_STORE, Names.CREDENTIALS_STORE);
     private static final String LEARNING = "LEARNING";
     private static final String ACTIVE = "ACTIVE";
     /**
@@ -80,6 +86,7 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     private final Map<String, Counter> eventsIn = new ConcurrentHashMap<>();
     private final Map<String, Counter> findings = new ConcurrentHashMap<>();
     private final Map<String, Counter> revokes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> approvals = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Counter deduplicated;
     private final Timer detectionLatency;
@@ -107,9 +114,8 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
                 findingCounter(detector, severity.name());
             }
         }
-        for (RevokeScope scope : RevokeScope.values()) {
-            revokeCounter(scope.name());
-        }
+        REVOKE_SCOPES.forEach(scope -> revokeCounter(scope.name()));
+        APPROVAL_OUTCOMES.forEach(this::approvalCounter);
         deduplicated = Counter.builder("agentwatch.revoke.commands.deduplicated")
                 .description("Revokes decided but already covered by an earlier command (one incident, one command)")
                 .register(registry);
@@ -207,10 +213,18 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
 
     @Override
     public void revokeCommand(RevokeCommand command, long producedAtMs) {
+        if (!REVOKE_SCOPES.contains(command.getScope())) {
+            return; // a suspension or resumption is not a revoke: counted by approval()
+        }
         revokeCounter(command.getScope().name()).increment();
         // A clock behind the producer's would give a negative latency; it is "no delay", not an error.
         long latency = Math.max(0, producedAtMs - command.getIssuedAt().toEpochMilli());
         detectionLatency.record(latency, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void approval(String outcome) {
+        approvalCounter(outcome).increment();
     }
 
     @Override
@@ -307,6 +321,13 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
         return bounded(revokes, scope, s -> Counter.builder("agentwatch.revoke.commands")
                 .description("Revoke commands published to the credential broker, by scope")
                 .tag("scope", s).register(registry));
+    }
+
+    private Counter approvalCounter(String outcome) {
+        return bounded(approvals, outcome, o -> Counter.builder("agentwatch.approvals")
+                .description("Step-up approvals, by outcome: requested (token suspended), approved, denied, timed_out,"
+                        + " unmatched (a decision answering nothing waiting)")
+                .tag("outcome", o).register(registry));
     }
 
     private static Counter bounded(Map<String, Counter> counters, String key, Function<String, Counter> create) {

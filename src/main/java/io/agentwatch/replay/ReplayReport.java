@@ -3,6 +3,7 @@ package io.agentwatch.replay;
 import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
+import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.trace.TraceEvent;
@@ -17,7 +18,8 @@ import java.util.TreeMap;
  * Counts for the replay summary, and session-level precision and recall against labels. A
  * session is an attack when any of its labelled tool calls says "attack"; it counts as
  * flagged when it got a finding of MEDIUM or above, and as revoked when a revoke command
- * named it (or one of its tokens, or its whole agent after it began).
+ * named it (or one of its tokens, or its whole agent after it began). SUSPEND and RESUME
+ * commands (step-up approval) are counted apart: a suspension is not a revoke.
  */
 public final class ReplayReport {
     private final Map<String, Long> events = new TreeMap<>();
@@ -31,6 +33,7 @@ public final class ReplayReport {
     private final Map<String, String> tokenSession = new HashMap<>();
     private final Set<String> flagged = new HashSet<>();
     private final Set<String> revoked = new HashSet<>();
+    private final Set<String> suspended = new HashSet<>();
     private final Set<String> quietViolations = new HashSet<>();
     private final Set<String> activeSessions = new HashSet<>();
 
@@ -72,11 +75,15 @@ public final class ReplayReport {
             }
         } else if (o.record() instanceof RevokeCommand c) {
             commandsByScope.merge(c.getScope().name(), 1L, Long::sum);
-            revoked.add(session(c.getAgentId(), c.getSessionId()));
+            if (c.getScope() == RevokeScope.RESUME) {
+                return;
+            }
+            Set<String> covered = c.getScope() == RevokeScope.SUSPEND ? suspended : revoked;
+            covered.add(session(c.getAgentId(), c.getSessionId()));
             c.getTokenIds().forEach(t -> {
                 String s = tokenSession.get(t);
                 if (s != null) {
-                    revoked.add(s);
+                    covered.add(s);
                 }
             });
         }
@@ -100,6 +107,13 @@ public final class ReplayReport {
 
     public long commands() {
         return commandsByScope.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Labelled sessions a SUSPEND command held for approval: {attack, benign}. */
+    public long[] suspendedSessions() {
+        long attacks = suspended.stream().filter(s -> Boolean.TRUE.equals(sessionIsAttack.get(s))).count();
+        long benign = suspended.stream().filter(s -> Boolean.FALSE.equals(sessionIsAttack.get(s))).count();
+        return new long[] {attacks, benign};
     }
 
     /** Precision and recall of one way of calling a session positive. */
@@ -169,6 +183,11 @@ public final class ReplayReport {
                     flaggedScore.falsePositives(), flaggedScore.falseNegatives()));
             b.append(String.format(Locale.ROOT, "  benign sessions with a finding >= MEDIUM against an ACTIVE baseline: %d%n",
                     benignLoud));
+            if (!suspended.isEmpty()) {
+                long[] held = suspendedSessions();
+                b.append(String.format(Locale.ROOT, "  held for approval (SUSPEND, not a revoke): %d attack, %d benign%n",
+                        held[0], held[1]));
+            }
         }
         return b.toString();
     }

@@ -1,6 +1,8 @@
 package io.agentwatch.respond;
 
 import io.agentwatch.avro.Action;
+import io.agentwatch.avro.ApprovalDecision;
+import io.agentwatch.avro.ApprovalVerdict;
 import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Disposition;
 import io.agentwatch.avro.Finding;
@@ -9,14 +11,17 @@ import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.detect.Detection;
 import io.agentwatch.model.Call;
+import io.agentwatch.state.PendingApproval;
 import io.agentwatch.state.ResponseMemory;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.avro.specific.SpecificRecord;
@@ -31,12 +36,18 @@ import org.apache.avro.specific.SpecificRecord;
  * revoke is listed in exactly one command. Tokens of other agents that a detection shows to be
  * stolen or misused get a TOKEN command of their own, addressed to their owner.
  *
+ * <p>Step-up approval ({@link ApprovalPolicy}): when nothing revokes, a high-impact call of a
+ * configured kind rated MEDIUM suspends its token (a SUSPEND command, findings REQUIRE_APPROVAL)
+ * until a person decides; {@link #decided} turns the decision into a RESUME command or a revoke,
+ * {@link #timedOut} revokes when nobody decided in time.
+ *
  * <p>Pure: it reads the session and the tokens and returns what to publish and remember; the
  * processor stores and forwards.
  */
 public final class Responder {
     private final ResponsePolicy policy;
     private final Suppressions suppressions;
+    private final ApprovalPolicy approvals;
 
     /**
      * One event's context.
@@ -66,12 +77,21 @@ public final class Responder {
     }
 
     public Responder(ResponsePolicy policy, Suppressions suppressions) {
+        this(policy, suppressions, ApprovalPolicy.OFF);
+    }
+
+    public Responder(ResponsePolicy policy, Suppressions suppressions, ApprovalPolicy approvals) {
         this.policy = policy;
         this.suppressions = suppressions;
+        this.approvals = approvals;
     }
 
     public ResponseSettings settings() {
         return policy.settings();
+    }
+
+    public ApprovalPolicy approvals() {
+        return approvals;
     }
 
     public Response respond(List<Detection> detections, Input in, TokenLookup tokens) {
@@ -115,6 +135,7 @@ public final class Responder {
                 .orElse(null);
         Covered covered = null;
         boolean deduplicated = false;
+        Hold hold = widest == null ? stepUp(decisions, in, tokens) : null;
         if (widest != null && settings().dryRun()) {
             for (Decision x : revoking) {
                 x.notes.add("dry run: " + x.action + " decided, no revoke command published");
@@ -136,6 +157,11 @@ public final class Responder {
         }
         buildFindings(decisions, in, memory.risk());
         RevokeCommand command = covered == null ? null : command(covered, widest, revoking, in);
+        Decision anchor = widest;
+        if (hold != null) {
+            command = suspend(hold, in);
+            anchor = hold.held().get(0);
+        }
         // Destinations are implicated by the revoke that stops the harm, not by findings about
         // calls made after it (those are the session going on, legitimate parties included).
         for (Decision x : revoking) {
@@ -147,7 +173,7 @@ public final class Responder {
         List<SpecificRecord> records = new ArrayList<>();
         for (Decision x : decisions) {
             records.add(x.finding);
-            if (command != null && x == widest) {
+            if (command != null && x == anchor) {
                 records.add(command);
             }
             if (ResponsePolicy.isRevoke(x.action) || (x.disposition == Disposition.DEDUPLICATED)) {
@@ -159,6 +185,131 @@ public final class Responder {
                 List.copyOf(implicated));
         return new Response(records, command, update, covered == null ? List.of() : covered.tokens(), suppressed,
                 deduplicated);
+    }
+
+    /** Findings held for approval, and the token their call presented (to be suspended). */
+    private record Hold(ApprovalPolicy.Kind kind, List<Decision> held, TokenState token) {
+    }
+
+    /**
+     * Step-up approval, when no revoke was decided: a call of a configured high-impact kind whose
+     * findings are ALERTs (MEDIUM), or a first payment or message to a new party after untrusted
+     * input, holds them for approval. Null when there is nothing to hold or no token to suspend,
+     * when the token already waits for a decision, or in dry-run mode (the findings say which).
+     * Only against an ACTIVE baseline: while an agent is learning every action is new, a person
+     * would be asked about each first payment, and a time-out's revoke would keep the baseline
+     * from ever learning it.
+     */
+    private Hold stepUp(List<Decision> decisions, Input in, TokenLookup tokens) {
+        Call call = in.call();
+        if (!approvals.isOn() || call == null || !in.mayRevoke() || in.baselineState() != BaselineState.ACTIVE) {
+            return null;
+        }
+        ApprovalPolicy.Kind kind = approvals.kindOf(call, in.session(),
+                decisions.stream().map(x -> x.detection).toList());
+        if (kind == null) {
+            return null;
+        }
+        List<Decision> held = decisions.stream().filter(x -> x.disposition != Disposition.SUPPRESSED
+                && (x.action == Action.ALERT
+                || (kind == ApprovalPolicy.Kind.NEW_PARTY && ApprovalPolicy.namesNewParty(x.detection)))).toList();
+        if (held.isEmpty()) {
+            return null;
+        }
+        String why = "step-up approval (" + kind.label() + ")";
+        TokenState token = call.tokenId() == null ? null : tokens.own(call.tokenId());
+        String blocker = token == null || token.isEndedAt(in.eventTime()) ? "no valid token of its own to suspend"
+                : in.session().response().revoked() != null ? "the session is already revoked" : null;
+        String waiting = blocker == null ? tokens.suspendedBy(token.tokenId()) : null;
+        for (Decision x : held) {
+            if (blocker != null) {
+                x.notes.add(why + " not possible: " + blocker);
+            } else if (waiting != null) {
+                x.action = Action.ALERT;
+                x.disposition = Disposition.DEDUPLICATED;
+                x.notes.add(why + ": the token already waits for a decision on command " + waiting);
+            } else if (settings().dryRun()) {
+                x.action = Action.ALERT;
+                x.disposition = Disposition.DRY_RUN;
+                x.notes.add("dry run: REQUIRE_APPROVAL decided, no suspend command published");
+            } else {
+                x.action = Action.REQUIRE_APPROVAL;
+                x.notes.add(why + ": token " + token.tokenId() + " suspended until a person decides; revoked after "
+                        + Duration.ofMillis(approvals.timeoutMs()).toMinutes() + " min without a decision");
+            }
+        }
+        return blocker != null || waiting != null || settings().dryRun() ? null : new Hold(kind, held, token);
+    }
+
+    /** The SUSPEND command for a hold: the call's token, until a person decides. */
+    private RevokeCommand suspend(Hold hold, Input in) {
+        TokenState t = hold.token();
+        List<String> findingIds = hold.held().stream().map(x -> x.finding.getFindingId()).toList();
+        long expires = Math.max(t.expiresAt(), in.eventTime() + settings().commandTtlMs());
+        // The incident is the token at this call: the same token held again later is a new suspension.
+        return Responses.command(in.session().agentId(), RevokeScope.SUSPEND, t.tokenId() + "@" + in.call().eventId(),
+                List.of(t.tokenId()), in.session().sessionId(), findingIds, hold.held().get(0).finding.getSummary(),
+                in.call().eventId(), in.eventTime(), expires, settings().signer());
+    }
+
+    /**
+     * A person decided on the suspension {@code pending} asked for. APPROVE: a finding naming them
+     * and a RESUME command for the suspended tokens. DENY: the session is revoked (the suspended
+     * tokens with it), the finding naming them. {@code in} carries the decision's time and the
+     * session (as stored, or a fresh one when it has ended).
+     */
+    public Response decided(ApprovalDecision d, PendingApproval pending, Input in, TokenLookup tokens) {
+        boolean approved = d.getVerdict() == ApprovalVerdict.APPROVE;
+        String who = d.getApprover() + (d.getReason() == null ? "" : " (\"" + d.getReason() + "\")");
+        Detection.Builder b = approved
+                ? Detection.of(Detection.RESPONSE, "approval.approved", Severity.LOW, 0)
+                        .summary(who + " approved " + pending.reason() + "; token(s) " + pending.tokenIds() + " resume")
+                        .revoke(RevokeScope.TOKEN)
+                : Detection.of(Detection.RESPONSE, "approval.denied", Severity.HIGH, 80)
+                        .summary(who + " denied " + pending.reason() + "; the session is revoked")
+                        .revoke(RevokeScope.SESSION);
+        b.event(pending.triggerEventId()).key("approval:" + pending.commandId())
+                .note("decision " + d.getDecisionId() + " on command " + pending.commandId() + " by " + d.getApprover());
+        pending.tokenIds().forEach(b::token);
+        Response r = respond(List.of(b.build()), approved ? new Input(in.session(), null, in.trigger(), in.eventTime(),
+                in.detectedAt(), in.baselineState(), false) : in, tokens);
+        r.records().stream().filter(x -> x instanceof Finding).forEach(f -> ((Finding) f).setDecidedBy(d.getApprover()));
+        if (!approved) {
+            return r;
+        }
+        Finding f = (Finding) r.records().get(0);
+        long expires = pending.tokenIds().stream().map(tokens::own).filter(Objects::nonNull)
+                .mapToLong(TokenState::expiresAt).max().orElse(0);
+        RevokeCommand resume = Responses.command(in.session().agentId(), RevokeScope.RESUME, pending.commandId(),
+                pending.tokenIds(), pending.sessionId(), List.of(f.getFindingId()), f.getSummary(),
+                pending.triggerEventId(), in.eventTime(), Math.max(expires, in.eventTime() + settings().commandTtlMs()),
+                settings().signer());
+        List<SpecificRecord> records = new ArrayList<>(r.records());
+        records.add(resume);
+        return new Response(records, resume, r.memory(), List.of(), r.suppressed(), false);
+    }
+
+    /** Nobody decided on {@code pending} in time: the session is revoked. */
+    public Response timedOut(PendingApproval pending, Input in, TokenLookup tokens) {
+        Detection.Builder b = Detection.of(Detection.RESPONSE, "approval.timeout", Severity.HIGH, 80)
+                .summary("nobody decided within " + Duration.ofMillis(approvals.timeoutMs()).toMinutes()
+                        + " min on " + pending.reason() + " (command " + pending.commandId() + "); the session is revoked")
+                .revoke(RevokeScope.SESSION).event(pending.triggerEventId()).key("approval:" + pending.commandId());
+        pending.tokenIds().forEach(b::token);
+        return respond(List.of(b.build()), in, tokens);
+    }
+
+    /** A decision that answers no waiting suspension (decided before, timed out, or unknown): for the analyst. */
+    public Response unmatched(ApprovalDecision d, Input in, TokenLookup tokens) {
+        Detection det = Detection.of(Detection.RESPONSE, "approval.unmatched", Severity.LOW, 0)
+                .summary(d.getApprover() + "'s decision " + d.getVerdict() + " on command " + d.getCommandId()
+                        + " answers no suspension waiting for one (already decided, timed out, or unknown)")
+                .revoke(RevokeScope.TOKEN).key("approval.unmatched:" + d.getDecisionId())
+                .note("decision " + d.getDecisionId()).build();
+        Response r = respond(List.of(det), new Input(in.session(), null, in.trigger(), in.eventTime(), in.detectedAt(),
+                in.baselineState(), false), tokens);
+        r.records().stream().filter(x -> x instanceof Finding).forEach(f -> ((Finding) f).setDecidedBy(d.getApprover()));
+        return r;
     }
 
     /** The command for what {@code covered} names, listing every revoking finding, the widest first. */
@@ -265,6 +416,7 @@ public final class Responder {
             case TOKEN -> Action.REVOKE_TOKEN;
             case SESSION -> Action.REVOKE_SESSION;
             case AGENT -> Action.REVOKE_AGENT;
+            case SUSPEND, RESUME -> throw new IllegalArgumentException(scope + " is not a revoke");
         };
     }
 }

@@ -68,6 +68,7 @@ public final class ResponsePolicy {
             case TOKEN -> Action.REVOKE_TOKEN;
             case SESSION -> Action.REVOKE_SESSION;
             case AGENT -> Action.REVOKE_AGENT;
+            case SUSPEND, RESUME -> throw new IllegalArgumentException(scope + " is not a revoke a detection can name");
         };
     }
 

@@ -15,4 +15,9 @@ public interface TokenLookup {
 
     /** Any agent's token, from the token index (which may lag the stream slightly). */
     Optional<TokenState> indexed(String tokenId);
+
+    /** The SUSPEND command {@code tokenId} waits on for a person's decision, or null when it waits on none. */
+    default String suspendedBy(String tokenId) {
+        return null;
+    }
 }

@@ -4,6 +4,7 @@ import io.agentwatch.simulate.attacks.DelegationEscalation;
 import io.agentwatch.simulate.attacks.Exfiltration;
 import io.agentwatch.simulate.attacks.Hijack;
 import io.agentwatch.simulate.attacks.ScopeDrift;
+import io.agentwatch.simulate.attacks.TaskSwitch;
 import io.agentwatch.simulate.attacks.TokenMisuse;
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -13,7 +14,8 @@ public enum AttackPattern {
     SCOPE_DRIFT("scope-drift", ScopeDrift::new),
     EXFILTRATION("exfiltration", Exfiltration::new),
     TOKEN_MISUSE("token-misuse", TokenMisuse::new),
-    DELEGATION_ESCALATION("delegation-escalation", DelegationEscalation::new);
+    DELEGATION_ESCALATION("delegation-escalation", DelegationEscalation::new),
+    TASK_SWITCH("task-switch", TaskSwitch::new);
 
     private final String cliName;
     private final Supplier<Hijack> hijack;

@@ -19,11 +19,17 @@ import java.util.Set;
  * What the sample credential broker decides, without Kafka: it learns which tokens exist from
  * the issuances, refuses every revoke command that fails {@link CommandVerifier} (unsigned,
  * unknown key, altered, expired, replayed), and revokes what a valid command names. SESSION
- * and AGENT commands also cover tokens agentwatch did not list; expired ones need nothing.
+ * and AGENT commands also cover tokens agentwatch did not list; expired ones need nothing. A
+ * SUSPEND command holds the listed tokens (a real broker refuses their calls meanwhile) until a
+ * RESUME releases them or a revoke ends them: a suspension is not a revocation, nothing is sent back.
  */
 final class RevocationDesk {
-    /** The verdict, and the revocations to publish (none when refused). */
-    record Outcome(CommandVerifier.Verdict verdict, List<TokenRevoked> revoked) {
+    /** The verdict, the revocations to publish (none when refused), and the tokens suspended or resumed. */
+    record Outcome(CommandVerifier.Verdict verdict, List<TokenRevoked> revoked, List<String> suspended,
+                   List<String> resumed) {
+        Outcome(CommandVerifier.Verdict verdict, List<TokenRevoked> revoked) {
+            this(verdict, revoked, List.of(), List.of());
+        }
     }
 
     private record Issued(String sessionId, Instant expiresAt) {
@@ -34,6 +40,7 @@ final class RevocationDesk {
     /** Per agent: token id → (session id, expiry), from the issuance topic. */
     private final Map<String, Map<String, Issued>> tokensByAgent = new HashMap<>();
     private final Set<String> revoked = new HashSet<>();
+    private final Set<String> suspended = new HashSet<>();
 
     RevocationDesk(CommandVerifier verifier, Clock clock) {
         this.verifier = verifier;
@@ -50,6 +57,18 @@ final class RevocationDesk {
         if (!verdict.accepted()) {
             return new Outcome(verdict, List.of());
         }
+        if (cmd.getScope() == RevokeScope.SUSPEND || cmd.getScope() == RevokeScope.RESUME) {
+            List<String> changed = new ArrayList<>();
+            for (String token : cmd.getTokenIds()) {
+                boolean change = cmd.getScope() == RevokeScope.SUSPEND ? !revoked.contains(token) && suspended.add(token)
+                        : suspended.remove(token);
+                if (change) {
+                    changed.add(token);
+                }
+            }
+            return cmd.getScope() == RevokeScope.SUSPEND ? new Outcome(verdict, List.of(), changed, List.of())
+                    : new Outcome(verdict, List.of(), List.of(), changed);
+        }
         Set<String> tokens = new LinkedHashSet<>(cmd.getTokenIds());
         Instant now = Instant.now(clock);
         tokensByAgent.getOrDefault(cmd.getAgentId(), Map.of()).forEach((token, issued) -> {
@@ -61,6 +80,7 @@ final class RevocationDesk {
         });
         List<TokenRevoked> out = new ArrayList<>();
         for (String token : tokens) {
+            suspended.remove(token);
             if (revoked.add(token)) {
                 out.add(TokenRevoked.newBuilder().setTokenId(token).setAgentId(cmd.getAgentId())
                         .setRevokedAt(now).setReason("agentwatch: " + cmd.getReason())
@@ -68,5 +88,10 @@ final class RevocationDesk {
             }
         }
         return new Outcome(verdict, out);
+    }
+
+    /** The token is held by a suspension: its calls would be refused now. */
+    boolean isSuspended(String tokenId) {
+        return suspended.contains(tokenId);
     }
 }

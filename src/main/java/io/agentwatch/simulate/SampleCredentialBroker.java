@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * A stand-in for the credential broker, for the demo: it reads revoke commands (read_committed,
  * so only commands of committed transactions), verifies each one's signature against the
  * trusted agentwatch keys, revokes what a valid one names and publishes the TokenRevoked
- * events back, so the loop closes. Forged, altered, expired and replayed commands are refused
+ * events back, so the loop closes. A SUSPEND command holds its tokens until a RESUME (step-up
+ * approval; a real broker refuses their calls meanwhile), and is reported to the listener, which
+ * may bring a person's decision. Forged, altered, expired and replayed commands are refused
  * and reported ({@link RevocationDesk} decides).
  */
 public final class SampleCredentialBroker implements AutoCloseable {
@@ -41,6 +43,43 @@ public final class SampleCredentialBroker implements AutoCloseable {
         void revoked(TokenRevoked t);
 
         default void refused(RevokeCommand c, CommandVerifier.Verdict verdict) {
+        }
+
+        /** The broker holds {@code tokens} until a person decides on the step-up approval {@code c} asks for. */
+        default void suspended(RevokeCommand c, List<String> tokens) {
+        }
+
+        /** The broker accepts {@code tokens} again: the approval {@code c} answers was granted. */
+        default void resumed(RevokeCommand c, List<String> tokens) {
+        }
+
+        /** Tells {@code first}, then {@code second}. */
+        static Listener both(Listener first, Listener second) {
+            return new Listener() {
+                @Override
+                public void revoked(TokenRevoked t) {
+                    first.revoked(t);
+                    second.revoked(t);
+                }
+
+                @Override
+                public void refused(RevokeCommand c, CommandVerifier.Verdict verdict) {
+                    first.refused(c, verdict);
+                    second.refused(c, verdict);
+                }
+
+                @Override
+                public void suspended(RevokeCommand c, List<String> tokens) {
+                    first.suspended(c, tokens);
+                    second.suspended(c, tokens);
+                }
+
+                @Override
+                public void resumed(RevokeCommand c, List<String> tokens) {
+                    first.resumed(c, tokens);
+                    second.resumed(c, tokens);
+                }
+            };
         }
     }
 
@@ -120,6 +159,12 @@ public final class SampleCredentialBroker implements AutoCloseable {
                     outcome.verdict().reason(), outcome.verdict().detail());
             listener.refused(cmd, outcome.verdict());
             return;
+        }
+        if (!outcome.suspended().isEmpty()) {
+            listener.suspended(cmd, outcome.suspended());
+        }
+        if (!outcome.resumed().isEmpty()) {
+            listener.resumed(cmd, outcome.resumed());
         }
         for (TokenRevoked t : outcome.revoked()) {
             producer.send(new ProducerRecord<>(topics.tokenRevocations(), t.getAgentId(), t));

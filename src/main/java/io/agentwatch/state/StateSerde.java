@@ -45,6 +45,14 @@ public final class StateSerde<T> implements Serde<T> {
         return new StateSerde<>(TokenState.class);
     }
 
+    public static StateSerde<TaskBaselines> taskBaselines() {
+        return new StateSerde<>(TaskBaselines.class);
+    }
+
+    public static StateSerde<CredentialState> credentials() {
+        return new StateSerde<>(CredentialState.class);
+    }
+
     public byte[] encode(T value) {
         if (value == null) {
             return null;

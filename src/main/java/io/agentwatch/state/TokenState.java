@@ -48,8 +48,12 @@ public final class TokenState {
 
     /** Grants {@code scope}: unrestricted tokens grant everything; "mail:*" grants "mail:send". */
     public boolean grants(String scope) {
-        return scopes == null || scopes.stream().anyMatch(g -> g.equals(scope)
-                || (g.endsWith("*") && scope.startsWith(g.substring(0, g.length() - 1))));
+        return scopes == null || scopes.stream().anyMatch(g -> covers(g, scope));
+    }
+
+    /** The grant {@code granted} covers {@code scope}: equal, or a prefix grant ("mail:*") of it. */
+    public static boolean covers(String granted, String scope) {
+        return granted.equals(scope) || (granted.endsWith("*") && scope.startsWith(granted.substring(0, granted.length() - 1)));
     }
 
     public boolean allowsBoundary(String boundary) {

@@ -1,7 +1,10 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.ApprovalDecision;
+import io.agentwatch.avro.ApprovalVerdict;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.Outcome;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
@@ -9,10 +12,12 @@ import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.detect.CallContext;
+import io.agentwatch.detect.CredentialHygiene;
 import io.agentwatch.detect.DelegationDetector;
 import io.agentwatch.detect.Detection;
 import io.agentwatch.detect.DetectionSettings;
 import io.agentwatch.detect.Detectors;
+import io.agentwatch.detect.IntentDetector;
 import io.agentwatch.detect.TokenDirectory;
 import io.agentwatch.model.Call;
 import io.agentwatch.respond.Responder;
@@ -20,9 +25,12 @@ import io.agentwatch.respond.Response;
 import io.agentwatch.respond.TokenLookup;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.BaselinePolicy;
+import io.agentwatch.state.CredentialState;
+import io.agentwatch.state.PendingApproval;
 import io.agentwatch.state.SessionActivity;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.StateSerde;
+import io.agentwatch.state.TaskBaselines;
 import io.agentwatch.state.TokenState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,8 +38,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -49,7 +59,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * loads, stores and forwards: the detectors judge, the responder decides, and this class writes
  * what they return while the triggering call is being processed. A stream-time sweep closes
  * sessions that ended (learning the clean ones), purges ended tokens, and reports revocations
- * the broker did not confirm.
+ * the broker did not confirm. Beside them: the token's task (task baselines, {@link IntentDetector}),
+ * credential hygiene ({@link CredentialHygiene}) and step-up approvals, whose state is in
+ * {@link IntentStores}; a wall-clock punctuator times out approvals on a partition gone quiet.
  */
 public final class AgentMonitor extends ContextualProcessor<String, SpecificRecord, Object, Object> {
     /** Deserialized baselines kept in memory; this task is their only writer, so the cache stays exact. */
@@ -64,6 +76,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private final MonitorServices services;
     private final DetectionSettings settings;
     private final BaselinePolicy baselinePolicy;
+    private final IntentSettings intentSettings;
     private final Responder responder;
     private final long sessionEndAfterMs;
     private final long retentionMs;
@@ -71,12 +84,17 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private final StateLimits limits;
     private final Detectors detectors = new Detectors();
     private final DelegationDetector delegation = new DelegationDetector();
+    private final IntentDetector intent = new IntentDetector();
+    private final CredentialHygiene hygiene = new CredentialHygiene();
 
     private KeyValueStore<String, TokenState> tokens;
     private KeyValueStore<String, SessionState> sessions;
     private KeyValueStore<String, Baseline> baselines;
     private TokenDirectory directory;
     private final SweepIndex index;
+    private IntentStores intentStores;
+    /** Wall-clock time the last record was processed: a partition quiet for longer is left to the wall clock. */
+    private long lastRecordWallMs;
     private final Map<String, Baseline> baselineCache = lruCache(BASELINE_CACHE_SIZE);
     /** Deserialized open sessions; writes still go to the store on every call, reads skip decoding. */
     private final Map<String, SessionState> sessionCache = lruCache(SESSION_CACHE_SIZE);
@@ -88,11 +106,12 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
      *                        end another agent's session and erase its chain
      */
     public AgentMonitor(MonitorServices services, DetectionSettings settings, BaselinePolicy baselinePolicy,
-                        Responder responder, Duration sessionEndAfter, Duration retention, Duration punctuateInterval,
-                        StateLimits limits) {
+                        IntentSettings intentSettings, Responder responder, Duration sessionEndAfter, Duration retention,
+                        Duration punctuateInterval, StateLimits limits) {
         this.services = services;
         this.settings = settings;
         this.baselinePolicy = baselinePolicy;
+        this.intentSettings = intentSettings;
         this.responder = responder;
         this.sessionEndAfterMs = sessionEndAfter.toMillis();
         this.retentionMs = retention.toMillis();
@@ -130,12 +149,19 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         KeyValueStore<String, TokenIssued> tokenIndex = context.getStateStore(Names.TOKEN_INDEX_STORE);
         directory = tokenId -> Optional.ofNullable(tokenIndex.get(tokenId)).map(TokenState::of);
         this.index.rebuild(sessions, tokens, baselines);
+        intentStores = new IntentStores(context.getStateStore(Names.TASK_BASELINES_STORE),
+                context.getStateStore(Names.CREDENTIALS_STORE));
+        lastRecordWallMs = context.currentSystemTimeMs();
         context.schedule(punctuateInterval, PunctuationType.STREAM_TIME, this::sweep);
+        // The one decision on the wall clock: a suspended agent's calls are refused, so its
+        // partition may fall quiet and stream time stop; the approval must still time out.
+        context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::approvalsOnQuietPartition);
     }
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
         long start = System.nanoTime();
+        lastRecordWallMs = context().currentSystemTimeMs();
         SpecificRecord value = record.value();
         if (value instanceof BaselineReset) {
             resetBaseline(record.key());
@@ -148,6 +174,9 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         } else if (value instanceof TokenRevoked r) {
             services.observer().eventIn("token_revoked");
             onTokenRevoked(r);
+        } else if (value instanceof ApprovalDecision d) {
+            services.observer().eventIn("approval");
+            onApproval(d);
         }
         services.observer().recordProcessed(System.nanoTime() - start);
     }
@@ -157,6 +186,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         baselines.delete(agentId);
         baselineCache.remove(agentId);
         index.agent(agentId, null);
+        intentStores.resetTasks(agentId);
     }
 
     private void onToolCall(Call call) {
@@ -169,7 +199,14 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         TokenState token = call.tokenId() == null ? null : tokens.get(Names.key(call.agentId(), call.tokenId()));
         Baseline baseline = baseline(call.agentId());
         CallContext ctx = new CallContext(call, token, directory, session, baseline, settings);
-        List<Detection> detections = detectors.inspect(ctx);
+        List<Detection> detections = new ArrayList<>(detectors.inspect(ctx));
+        CredentialState credentials = intentStores.credentials(call.agentId());
+        if (token != null && intentSettings.taskTypes().isEnabled()) {
+            String taskType = intentSettings.taskTypes().typeOf(token.purpose());
+            detections.addAll(intent.inspect(ctx, taskType, intentStores.tasks(call.agentId()).profile(taskType),
+                    intentSettings.minTaskSessions()));
+        }
+        detections.addAll(hygiene.inspect(ctx, credentials));
         SessionActivity.Novelties novelties = ctx.novelties();
         respond(detections, new Responder.Input(session, call, call.eventId(), call.time(),
                 services.clock().millis(), baseline.state(), true), call.eventId());
@@ -178,6 +215,24 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             keepWithinSize(session);
         }
         putSession(sessionKey, session);
+        if (scopeUsed(credentials, call, token, session.startedAt())) {
+            intentStores.putCredentials(call.agentId(), credentials);
+        }
+    }
+
+    /** Notes the grants of {@code token} that this call used (the first use per session changes the state). */
+    private static boolean scopeUsed(CredentialState credentials, Call call, TokenState token, long sessionStart) {
+        if (token == null || token.scopes() == null || call.requiredScope() == null
+                || call.outcome() == Outcome.DENIED) {
+            return false;
+        }
+        boolean changed = false;
+        for (String granted : token.scopes()) {
+            if (TokenState.covers(granted, call.requiredScope())) {
+                changed |= credentials.used(granted, call.time(), sessionStart);
+            }
+        }
+        return changed;
     }
 
     /**
@@ -233,14 +288,16 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             session.useToken(state.tokenId());
             putSession(sessionKey, session);
         }
-        Optional<Detection> d = delegation.inspect(state, directory, state.issuedAt());
-        if (d.isEmpty()) {
+        List<Detection> found = new ArrayList<>();
+        delegation.inspect(state, directory, state.issuedAt()).ifPresent(found::add);
+        hygiene.lifetime(state, intentSettings.tiers()).ifPresent(found::add);
+        if (found.isEmpty()) {
             return;
         }
         SessionState s = session != null ? session
                 : new SessionState(state.agentId(), state.sessionId() == null ? state.tokenId() : state.sessionId(),
                 state.issuedAt());
-        respond(List.of(d.get()), new Responder.Input(s, null, state.tokenId(), state.issuedAt(),
+        respond(found, new Responder.Input(s, null, state.tokenId(), state.issuedAt(),
                 services.clock().millis(), baseline(state.agentId()).state(), true), null);
         if (session != null) {
             putSession(sessionKey, session);
@@ -276,13 +333,46 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         context().forward(new Record<Object, Object>(tokenId, value, time), Names.TOKEN_INDEX_SINK);
     }
 
+    /**
+     * A person's decision on a step-up approval: resume or revoke what the SUSPEND command held,
+     * through the responder. A decision that matches nothing waiting is reported, not dropped.
+     */
+    private void onApproval(ApprovalDecision d) {
+        String agentId = d.getAgentId();
+        long time = d.getDecidedAt().toEpochMilli();
+        CredentialState credentials = intentStores.credentials(agentId);
+        PendingApproval pending = credentials.decide(d.getCommandId());
+        String sessionId = pending != null ? pending.sessionId()
+                : d.getSessionId() != null ? d.getSessionId() : d.getCommandId();
+        String sessionKey = Names.key(agentId, sessionId);
+        SessionState stored = session(sessionKey);
+        SessionState s = stored != null ? stored : new SessionState(agentId, sessionId, time);
+        Responder.Input in = new Responder.Input(s, null, d.getDecisionId(), time, services.clock().millis(),
+                baseline(agentId).state(), true);
+        if (pending == null) {
+            write(responder.unmatched(d, in, lookup(agentId)), in, d.getDecisionId());
+            services.observer().approval("unmatched");
+        } else {
+            intentStores.putCredentials(agentId, credentials);
+            write(responder.decided(d, pending, in, lookup(agentId)), in, d.getDecisionId());
+            services.observer().approval(d.getVerdict() == ApprovalVerdict.APPROVE ? "approved" : "denied");
+        }
+        if (stored != null) {
+            putSession(sessionKey, stored);
+        }
+    }
+
     /** Runs the responder on one event's detections and writes what it decided. */
     private void respond(List<Detection> detections, Responder.Input in, String inputEventId) {
         if (detections.isEmpty()) {
             return;
         }
+        write(responder.respond(detections, in, lookup(in.session().agentId())), in, inputEventId);
+    }
+
+    /** Writes what the responder decided: the session's memory, tokens ordered revoked, approvals asked for, records. */
+    private void write(Response r, Responder.Input in, String inputEventId) {
         SessionState session = in.session();
-        Response r = responder.respond(detections, in, lookup(session.agentId()));
         session.response().apply(r.memory());
         for (TokenState t : r.ordered()) {
             t.revocationOrdered(r.command().getCommandId(), in.eventTime());
@@ -299,7 +389,60 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             } else if (out instanceof RevokeCommand c) {
                 forward(c, Names.REVOKE_COMMANDS_SINK, c.getAgentId(), in.eventTime(), inputEventId);
                 services.observer().revokeCommand(c, services.clock().millis());
+                if (c.getScope() == RevokeScope.SUSPEND) {
+                    awaitApproval(c, in);
+                    services.observer().approval("requested");
+                }
             }
+        }
+    }
+
+    private void awaitApproval(RevokeCommand c, Responder.Input in) {
+        long timeout = responder.approvals().timeoutMs();
+        CredentialState credentials = intentStores.credentials(c.getAgentId());
+        credentials.awaitApproval(new PendingApproval(c.getCommandId(), c.getSessionId(), c.getTokenIds(),
+                c.getFindingIds(), c.getTriggerEventId(), c.getReason(), in.eventTime(), in.eventTime() + timeout,
+                context().currentSystemTimeMs() + timeout));
+        intentStores.putCredentials(c.getAgentId(), credentials);
+        PendingApproval oldest = credentials.overflow();
+        if (oldest != null) {
+            // Bounded: the oldest of too many waiting approvals is decided by time-out at once.
+            timeOut(c.getAgentId(), oldest, in.eventTime());
+        }
+    }
+
+    /**
+     * Revokes what approvals due at stream time {@code now} or wall-clock time {@code wallNow}
+     * suspended, at stream time {@code streamTime} (when the time-out is noticed).
+     */
+    private void timeOutApprovals(long now, long wallNow, long streamTime) {
+        for (String agentId : intentStores.agentsWithApprovalsDue(now, wallNow)) {
+            for (PendingApproval p : intentStores.credentials(agentId).due(now, wallNow)) {
+                timeOut(agentId, p, streamTime);
+            }
+        }
+    }
+
+    private void timeOut(String agentId, PendingApproval p, long streamTime) {
+        CredentialState credentials = intentStores.credentials(agentId);
+        credentials.decide(p.commandId());
+        intentStores.putCredentials(agentId, credentials);
+        String sessionKey = Names.key(agentId, p.sessionId());
+        SessionState stored = session(sessionKey);
+        SessionState s = stored != null ? stored : new SessionState(agentId, p.sessionId(), streamTime);
+        Responder.Input in = new Responder.Input(s, null, p.commandId(), streamTime, services.clock().millis(),
+                baseline(agentId).state(), true);
+        write(responder.timedOut(p, in, lookup(agentId)), in, null);
+        services.observer().approval("timed_out");
+        if (stored != null) {
+            putSession(sessionKey, stored);
+        }
+    }
+
+    /** Wall-clock fallback: only on a partition no record reached for a whole interval. */
+    private void approvalsOnQuietPartition(long wallNow) {
+        if (wallNow - lastRecordWallMs >= punctuateInterval.toMillis()) {
+            timeOutApprovals(Long.MIN_VALUE, wallNow, Math.max(0, context().currentStreamTimeMs()));
         }
     }
 
@@ -318,6 +461,12 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             @Override
             public Optional<TokenState> indexed(String tokenId) {
                 return directory.lookup(tokenId);
+            }
+
+            @Override
+            public String suspendedBy(String tokenId) {
+                PendingApproval p = intentStores.credentials(agentId).suspending(tokenId);
+                return p == null ? null : p.commandId();
             }
         };
     }
@@ -390,6 +539,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
 
     private void sweep(long now) {
         long start = System.nanoTime();
+        timeOutApprovals(now, Long.MIN_VALUE, now);
         closeSessions(now);
         sweepTokens(now);
         reportState();
@@ -404,6 +554,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                 Baseline b = baseline(s.agentId());
                 b.sessionEnded(s, now, baselinePolicy);
                 storeBaseline(s.agentId(), b);
+                taskEnded(s, now);
             }
             dropSession(key);
         }
@@ -413,6 +564,61 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         sessions.delete(key);
         sessionCache.remove(key);
         index.sessionClosed(key);
+    }
+
+    /**
+     * What an ended session tells beside the agent's baseline: its task type's baseline learns it
+     * (if clean), tokens still valid after its last call are standing exposure, the scopes its
+     * tokens granted were used or not, and, at most once per report interval, the agent's
+     * over-provisioned scopes.
+     */
+    private void taskEnded(SessionState s, long now) {
+        String agentId = s.agentId();
+        List<TokenState> sessionTokens = new ArrayList<>();
+        for (String id : s.activity().tokens()) {
+            TokenState t = tokens.get(Names.key(agentId, id));
+            if (t != null) {
+                sessionTokens.add(t);
+            }
+        }
+        if (intentSettings.taskTypes().isEnabled()) {
+            String taskType = sessionTokens.stream().map(t -> intentSettings.taskTypes().typeOf(t.purpose()))
+                    .filter(Objects::nonNull).findFirst().orElse(null);
+            TaskBaselines taskBaselines = intentStores.tasks(agentId);
+            if (taskBaselines.sessionEnded(taskType, s, now, baselinePolicy, intentSettings.maxTaskTypes())) {
+                intentStores.putTasks(agentId, taskBaselines);
+            }
+        }
+        CredentialState credentials = intentStores.credentials(agentId);
+        boolean changed = false;
+        List<Detection> standing = new ArrayList<>();
+        for (TokenState t : sessionTokens) {
+            Optional<Detection> d = hygiene.standing(t, s.activity().lastSeen(), now);
+            if (d.isPresent() && credentials.taskEnded(t.tokenId(), now, t.expiresAt())) {
+                standing.add(d.get());
+                changed = true;
+            }
+        }
+        respond(standing, new Responder.Input(s, null, s.sessionId(), now, services.clock().millis(),
+                baseline(agentId).state(), false), null);
+        if (s.response().isLearnable()) {
+            Set<String> granted = new TreeSet<>();
+            sessionTokens.stream().filter(t -> t.scopes() != null).forEach(t -> granted.addAll(t.scopes()));
+            credentials.sessionEnded(granted, s.startedAt());
+            changed |= !granted.isEmpty();
+        }
+        Map<String, Integer> unused = credentials.unusedScopes(intentSettings.unusedScopeSessions());
+        if (!unused.isEmpty() && now - credentials.lastScopeReportAt() >= intentSettings.scopeReportIntervalMs()) {
+            credentials.scopesReported(now);
+            changed = true;
+            SessionState agentLevel = new SessionState(agentId, null, now);
+            respond(List.of(hygiene.unusedScopes(agentId, unused, intentSettings.unusedScopeSessions())),
+                    new Responder.Input(agentLevel, null, "scope-report@" + now, now, services.clock().millis(),
+                            baseline(agentId).state(), false), null);
+        }
+        if (changed) {
+            intentStores.putCredentials(agentId, credentials);
+        }
     }
 
     /**
@@ -465,5 +671,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         services.observer().storeEntries(task, Names.TOKENS_STORE, index.tokenCount());
         services.observer().storeEntries(task, Names.SESSIONS_STORE, index.sessionCount());
         services.observer().storeEntries(task, Names.BASELINES_STORE, index.baselineCount());
+        services.observer().storeEntries(task, Names.TASK_BASELINES_STORE, intentStores.taskEntries());
+        services.observer().storeEntries(task, Names.CREDENTIALS_STORE, intentStores.credentialEntries());
     }
 }

@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
@@ -8,6 +9,7 @@ import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.detect.DetectionSettings;
+import io.agentwatch.respond.ApprovalPolicy;
 import io.agentwatch.respond.Responder;
 import io.agentwatch.respond.ResponsePolicy;
 import io.agentwatch.respond.ResponseSettings;
@@ -44,7 +46,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * tool-calls / token-issuances / token-revocations /
- * baseline-resets ─────────────────────────────────► validate ─► agent-monitor ─► findings
+ * baseline-resets / approvals ─────────────────────► validate ─► agent-monitor ─► findings
  *                                                       │ bad ─► dlq   │ stores   ├► revoke-commands
  *                                                                      │          └► token-index
  * token-index ─► token-index-updater (global store, read by agent-monitor)
@@ -104,12 +106,14 @@ public final class AgentwatchTopology {
         // Not signed by a gateway: agentwatch's own HTTP endpoint writes these.
         t.addSource(DEFAULT_RESET, Names.BASELINE_RESETS_SOURCE, guard, keys,
                 upcast(serdes.forClass(BaselineReset.class).deserializer()), topics.baselineResets());
+        t.addSource(DEFAULT_RESET, Names.APPROVALS_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(ApprovalDecision.class).deserializer()), topics.approvals());
 
         InputRules rules = InputRules.from(config);
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator = () -> new InputValidator(rules, timeRule);
         t.addProcessor(Names.VALIDATE, validator,
                 Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE,
-                Names.BASELINE_RESETS_SOURCE);
+                Names.BASELINE_RESETS_SOURCE, Names.APPROVALS_SOURCE);
 
         DetectionSettings detection = DetectionSettings.from(config);
         BaselinePolicy learning = new BaselinePolicy(config.getInt(AgentwatchConfig.BASELINE_MIN_EVENTS),
@@ -117,7 +121,9 @@ public final class AgentwatchTopology {
                 config.duration(AgentwatchConfig.BASELINE_HALF_LIFE).toMillis(),
                 config.getInt(AgentwatchConfig.BASELINE_MAX_VALUES),
                 config.getInt(AgentwatchConfig.DESTINATION_QUARANTINE_SESSIONS));
-        Responder responder = new Responder(new ResponsePolicy(ResponseSettings.from(config)), services.suppressions());
+        Responder responder = new Responder(new ResponsePolicy(ResponseSettings.from(config)), services.suppressions(),
+                ApprovalPolicy.from(config));
+        IntentSettings intent = IntentSettings.from(config);
         AgentMonitor.StateLimits limits = new AgentMonitor.StateLimits(config.getInt(AgentwatchConfig.SESSION_MAX_OPEN),
                 config.getInt(AgentwatchConfig.SESSION_MAX_BYTES),
                 config.duration(AgentwatchConfig.STATE_TOKEN_MAX_LIFETIME).toMillis());
@@ -126,7 +132,7 @@ public final class AgentwatchTopology {
         t.addProcessor(Names.AGENT_MONITOR, new ProcessorSupplier<String, SpecificRecord, Object, Object>() {
             @Override
             public AgentMonitor get() {
-                return new AgentMonitor(services, detection, learning, responder, sessionEndAfter,
+                return new AgentMonitor(services, detection, learning, intent, responder, sessionEndAfter,
                         config.duration(AgentwatchConfig.STATE_RETENTION),
                         config.duration(AgentwatchConfig.PUNCTUATE_INTERVAL), limits);
             }
@@ -136,7 +142,9 @@ public final class AgentwatchTopology {
                 // Ordered, so that describe() and topology-docs/ are stable from run to run.
                 return new LinkedHashSet<>(List.of(store(Names.TOKENS_STORE, StateSerde.tokens(), services),
                         store(Names.SESSIONS_STORE, StateSerde.sessions(), services),
-                        store(Names.BASELINES_STORE, StateSerde.baselines(), services)));
+                        store(Names.BASELINES_STORE, StateSerde.baselines(), services),
+                        store(Names.TASK_BASELINES_STORE, StateSerde.taskBaselines(), services),
+                        store(Names.CREDENTIALS_STORE, StateSerde.credentials(), services)));
             }
         }, Names.VALIDATE);
 

@@ -11,7 +11,7 @@ public interface DetectionObserver {
     DetectionObserver NONE = new DetectionObserver() {
     };
 
-    /** An input record of {@code type} (tool_call, token_issued, token_revoked) was accepted. */
+    /** An input record of {@code type} (tool_call, token_issued, token_revoked, approval) was accepted. */
     default void eventIn(String type) {
     }
 
@@ -19,8 +19,19 @@ public interface DetectionObserver {
     default void finding(Finding finding) {
     }
 
-    /** A revoke command was published; {@code producedAtMs} is the wall clock. */
+    /**
+     * A command was published on the revoke-command topic (SUSPEND and RESUME of step-up
+     * approval included: see their scope); {@code producedAtMs} is the wall clock.
+     */
     default void revokeCommand(RevokeCommand command, long producedAtMs) {
+    }
+
+    /**
+     * A step-up approval changed: {@code outcome} = requested (a SUSPEND command was published),
+     * approved (RESUME), denied, timed_out (both revoke the session), unmatched (a decision that
+     * answers nothing waiting).
+     */
+    default void approval(String outcome) {
     }
 
     /** A revoke was decided but an earlier command already covers it. */

@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
@@ -40,7 +41,7 @@ final class FutureTimestampGuard implements TimestampExtractor {
             // the task apply it before the events buffered with it.
             return 0;
         }
-        // Event time (occurred_at, issued_at, revoked_at) is what every decision uses, whatever
+        // Event time (occurred_at, issued_at, revoked_at, decided_at) is what every decision uses, whatever
         // timestamp the producer put on the record; anything else keeps the record's timestamp.
         long timestamp = record.value() instanceof SpecificRecord event && isInputEvent(event)
                 ? TraceEvent.eventTime(event).toEpochMilli() : record.timestamp();
@@ -55,6 +56,7 @@ final class FutureTimestampGuard implements TimestampExtractor {
     }
 
     private static boolean isInputEvent(SpecificRecord r) {
-        return r instanceof ToolCall || r instanceof TokenIssued || r instanceof TokenRevoked;
+        return r instanceof ToolCall || r instanceof TokenIssued || r instanceof TokenRevoked
+                || r instanceof ApprovalDecision;
     }
 }

@@ -1,6 +1,7 @@
 package io.agentwatch.topology;
 
 import io.agentwatch.avro.Actor;
+import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
@@ -39,7 +40,7 @@ public final class InputRules {
     public static final Pattern SPIFFE_ID = Pattern.compile("spiffe://[a-z0-9._-]+(/(?!\\.\\.?(?:/|$))[A-Za-z0-9._-]+)+");
     static final int MAX_SPIFFE_ID_BYTES = 2048;
 
-    /** Fields of free text, where tabs and line breaks (and bidi marks) are allowed: a token's purpose, a revocation's reason, attribute values. */
+    /** Fields of free text, where tabs and line breaks (and bidi marks) are allowed: a token's purpose, a revocation's or approval's reason, attribute values. */
     private static final Set<String> FREE_TEXT_FIELDS = Set.of("purpose", "reason", "attributes");
     /**
      * A call's target: gateways build it from the model's arguments, and real models put JSON
@@ -71,7 +72,7 @@ public final class InputRules {
                     + " are never deleted, send a TokenRevoked to end a token");
         }
         if (!(value instanceof ToolCall || value instanceof TokenIssued || value instanceof TokenRevoked
-                || value instanceof BaselineReset)) {
+                || value instanceof BaselineReset || value instanceof ApprovalDecision)) {
             throw new ValidationException("unexpected-type", "not an input event: " + value.getClass().getSimpleName());
         }
         if (key == null) {
@@ -101,6 +102,15 @@ public final class InputRules {
             required("token_id", r.getTokenId());
         } else if (value instanceof BaselineReset r) {
             agent(key, r.getAgentId());
+        } else if (value instanceof ApprovalDecision d) {
+            agent(key, d.getAgentId());
+            required("decision_id", d.getDecisionId());
+            required("command_id", d.getCommandId());
+            required("approver", d.getApprover());
+            if (d.getApprover().strip().equalsIgnoreCase(d.getAgentId())) {
+                throw new ValidationException("self-approval", "approval " + quote(d.getDecisionId())
+                        + " names the agent itself as approver: a step-up approval must come from a person");
+            }
         }
     }
 

@@ -10,6 +10,7 @@ public final class Names {
     public static final String TOKEN_ISSUANCES_SOURCE = "token-issuances-source";
     public static final String TOKEN_REVOCATIONS_SOURCE = "token-revocations-source";
     public static final String BASELINE_RESETS_SOURCE = "baseline-resets-source";
+    public static final String APPROVALS_SOURCE = "approvals-source";
     public static final String VALIDATE = "validate";
     public static final String AGENT_MONITOR = "agent-monitor";
     public static final String FINDINGS_SINK = "findings-sink";
@@ -21,9 +22,16 @@ public final class Names {
     public static final String TOKENS_STORE = "tokens";
     public static final String SESSIONS_STORE = "sessions";
     public static final String BASELINES_STORE = "baselines";
+    /** Per agent: its baselines per task type. */
+    public static final String TASK_BASELINES_STORE = "task-baselines";
+    /** Per agent: scope use, tokens that outlived their task, step-up approvals waiting. */
+    public static final String CREDENTIALS_STORE = "credentials";
     public static final String TOKEN_INDEX_STORE = "token-index";
 
-    /** Header naming the tool-call event being processed when an output record was produced. */
+    /**
+     * Header naming the input event being processed when an output record was produced: a tool
+     * call's event id, or an approval decision's decision id. None for token events and sweeps.
+     */
     public static final String INPUT_EVENT_HEADER = "agentwatch.input-event-id";
 
     private Names() {

@@ -18,7 +18,8 @@ public record TopicNames(
         String findings,
         String revokeCommands,
         String tokenIndex,
-        String deadLetters) {
+        String deadLetters,
+        String approvals) {
 
     public TopicNames {
         Objects.requireNonNull(toolCalls, "toolCalls");
@@ -29,6 +30,7 @@ public record TopicNames(
         Objects.requireNonNull(revokeCommands, "revokeCommands");
         Objects.requireNonNull(tokenIndex, "tokenIndex");
         Objects.requireNonNull(deadLetters, "deadLetters");
+        Objects.requireNonNull(approvals, "approvals");
     }
 
     /** The names configured by topic.* keys (defaults: {@link Topics}). */
@@ -40,7 +42,8 @@ public record TopicNames(
                 c.getString(AgentwatchConfig.TOPIC_FINDINGS),
                 c.getString(AgentwatchConfig.TOPIC_REVOKE_COMMANDS),
                 c.getString(AgentwatchConfig.TOPIC_TOKEN_INDEX),
-                c.getString(AgentwatchConfig.TOPIC_DLQ));
+                c.getString(AgentwatchConfig.TOPIC_DLQ),
+                c.getString(AgentwatchConfig.TOPIC_APPROVALS));
     }
 
     /** The topic.* config entries that name these topics: the inverse of {@link #from}. */
@@ -52,23 +55,29 @@ public record TopicNames(
                 AgentwatchConfig.TOPIC_FINDINGS, findings,
                 AgentwatchConfig.TOPIC_REVOKE_COMMANDS, revokeCommands,
                 AgentwatchConfig.TOPIC_TOKEN_INDEX, tokenIndex,
-                AgentwatchConfig.TOPIC_DLQ, deadLetters);
+                AgentwatchConfig.TOPIC_DLQ, deadLetters,
+                AgentwatchConfig.TOPIC_APPROVALS, approvals);
     }
 
     public static TopicNames defaults() {
         return new TopicNames(Topics.TOOL_CALLS, Topics.TOKEN_ISSUANCES, Topics.TOKEN_REVOCATIONS,
-                Topics.BASELINE_RESETS, Topics.FINDINGS, Topics.REVOKE_COMMANDS, Topics.TOKEN_INDEX, Topics.DLQ);
+                Topics.BASELINE_RESETS, Topics.FINDINGS, Topics.REVOKE_COMMANDS, Topics.TOKEN_INDEX, Topics.DLQ,
+                Topics.APPROVALS);
     }
 
     /** The same names with {@code prefix} in front: lets tests that share one broker keep apart. */
     public TopicNames withPrefix(String prefix) {
         return new TopicNames(prefix + toolCalls, prefix + tokenIssuances, prefix + tokenRevocations,
-                prefix + baselineResets, prefix + findings, prefix + revokeCommands, prefix + tokenIndex, prefix + deadLetters);
+                prefix + baselineResets, prefix + findings, prefix + revokeCommands, prefix + tokenIndex, prefix + deadLetters,
+                prefix + approvals);
     }
 
-    /** The inputs, keyed by agent id, which must be co-partitioned: the events and the operators' baseline resets. */
+    /**
+     * The inputs, keyed by agent id, which must be co-partitioned: the events, the operators' baseline resets and
+     * people's approval decisions.
+     */
     public List<String> inputs() {
-        return List.of(toolCalls, tokenIssuances, tokenRevocations, baselineResets);
+        return List.of(toolCalls, tokenIssuances, tokenRevocations, baselineResets, approvals);
     }
 
     /** The topics agentwatch writes to (besides the internal topics Kafka Streams manages). */

@@ -271,9 +271,11 @@ class SecuredClusterIT {
                 AclOperation.READ);
         allow(acls, "credential-broker", ResourceType.GROUP, "credential-broker", PatternType.LITERAL,
                 AclOperation.READ);
+        // approval service: write people's decisions on step-up approvals
+        allow(acls, "approvals", ResourceType.TOPIC, topics.approvals(), PatternType.LITERAL, AclOperation.WRITE);
         // agentwatch: read the inputs, write its outputs, own everything named after its application id
         for (String input : List.of(topics.toolCalls(), topics.tokenIssuances(), topics.tokenRevocations(),
-                topics.baselineResets(), topics.tokenIndex())) {
+                topics.baselineResets(), topics.approvals(), topics.tokenIndex())) {
             allow(acls, "agentwatch", ResourceType.TOPIC, input, PatternType.LITERAL, AclOperation.READ);
         }
         for (String output : List.of(topics.findings(), topics.revokeCommands(), topics.tokenIndex(),

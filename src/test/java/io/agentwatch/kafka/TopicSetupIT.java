@@ -88,7 +88,8 @@ class TopicSetupIT {
                 new NewTopic(names.toolCalls(), 6, (short) 1),
                 new NewTopic(names.tokenIssuances(), 3, (short) 1),
                 new NewTopic(names.tokenRevocations(), 6, (short) 1),
-                new NewTopic(names.baselineResets(), 6, (short) 1));
+                new NewTopic(names.baselineResets(), 6, (short) 1),
+                new NewTopic(names.approvals(), 6, (short) 1));
 
         // when / then
         assertThatThrownBy(() -> TopicSetup.verifyInputs(admin, names.inputs()))
@@ -105,14 +106,15 @@ class TopicSetupIT {
         KafkaBrokerExtension.createTopics(
                 new NewTopic(names.toolCalls(), 2, (short) 1),
                 new NewTopic(names.tokenIssuances(), 2, (short) 1),
-                new NewTopic(names.baselineResets(), 2, (short) 1));
+                new NewTopic(names.baselineResets(), 2, (short) 1),
+                new NewTopic(names.approvals(), 2, (short) 1));
 
         // when / then
         assertThatThrownBy(() -> TopicSetup.verifyInputs(admin, names.inputs()))
                 .isInstanceOf(InputTopicsException.class)
                 .hasMessageStartingWith("input topic " + names.tokenRevocations() + " does not exist: create it with "
                         + "2 partitions, like " + names.toolCalls() + ", " + names.tokenIssuances() + ", "
-                        + names.baselineResets());
+                        + names.baselineResets() + ", " + names.approvals());
     }
 
     @Test
@@ -125,7 +127,7 @@ class TopicSetupIT {
 
     private List<String> allTopics() {
         return List.of(names.toolCalls(), names.tokenIssuances(), names.tokenRevocations(), names.baselineResets(),
-                names.findings(), names.revokeCommands(), names.tokenIndex(), names.deadLetters());
+                names.approvals(), names.findings(), names.revokeCommands(), names.tokenIndex(), names.deadLetters());
     }
 
     private Map<String, Integer> partitionCounts(Collection<String> topics) {

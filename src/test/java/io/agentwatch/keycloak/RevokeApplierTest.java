@@ -40,6 +40,20 @@ class RevokeApplierTest {
                 });
     }
 
+    @Test
+    void shouldRefuseToSuspendOrResumeSinceKeycloakCannotHoldATokenAndReleaseIt() {
+        RevokeApplier applier = applier(CommandVerifier.ACCEPT_ALL);
+
+        for (RevokeScope scope : List.of(RevokeScope.SUSPEND, RevokeScope.RESUME)) {
+            RevokeCommand c = command("spiffe://corp.example/agents/billing", NOW * 1000 + 60_000);
+            c.setScope(scope);
+
+            assertThat(applier.apply(c, NOW * 1000, id -> false)).as(scope.name())
+                    .isInstanceOfSatisfying(RevokeApplier.Refused.class,
+                            r -> assertThat(r.dlqReason()).isEqualTo("unsupported-scope"));
+        }
+    }
+
     private static RevokeApplier applier(CommandVerifier verifier) {
         return new RevokeApplier(CLIENTS, new RealmDirectory(UNREACHABLE, System::nanoTime), UNREACHABLE, new KnownTokens(),
                 verifier);

@@ -179,7 +179,8 @@ class DashboardsTest {
             }
         }
         // Only conditions a healthy demo need not hit; everything else must show data.
-        assertThat(mayBeEmpty).containsExactlyInAnyOrder("Repeat revoke commands suppressed", "Dead-letter records by reason");
+        assertThat(mayBeEmpty).containsExactlyInAnyOrder("Repeat revoke commands suppressed", "Dead-letter records by reason",
+                "Step-up approvals by outcome");
     }
 
     private static String family(String series) {

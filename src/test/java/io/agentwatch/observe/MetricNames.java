@@ -19,6 +19,7 @@ public final class MetricNames {
             "agentwatch_findings_total",
             "agentwatch_revoke_commands_total",
             "agentwatch_revoke_commands_deduplicated_total",
+            "agentwatch_approvals_total",
             "agentwatch_dlq_records_total",
             "agentwatch_agents",
             "agentwatch_store_entries",
@@ -36,7 +37,8 @@ public final class MetricNames {
             "agentwatch_record_processing_seconds_max");
 
     /** Labels of the application metrics in the contract. */
-    public static final Set<String> APP_LABELS = Set.of("type", "detector", "severity", "scope", "reason", "state", "store");
+    public static final Set<String> APP_LABELS = Set.of("type", "detector", "severity", "scope", "reason", "state", "store",
+            "outcome");
 
     /**
      * Kafka Streams' metrics as Micrometer's {@code KafkaStreamsMetrics} binder names them

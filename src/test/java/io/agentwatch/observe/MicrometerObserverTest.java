@@ -38,6 +38,7 @@ class MicrometerObserverTest {
         observer.finding(Fixtures.finding());
         observer.revokeCommand(Fixtures.command(), Fixtures.EVENT_TIME.toEpochMilli() + 250);
         observer.revokeDeduplicated();
+        observer.approval("requested");
         observer.deadLetter("invalid-agent-id");
         observer.recordProcessed(40_000);
         observer.punctuated(2_000_000);
@@ -66,6 +67,23 @@ class MicrometerObserverTest {
         assertThat(value(scrape, "agentwatch_findings_total{detector=\"CREDENTIAL\",severity=\"CRITICAL\"}"))
                 .isEqualTo(0.0);
         assertThat(value(scrape, "agentwatch_revoke_commands_total{scope=\"AGENT\"}")).isEqualTo(0.0);
+    }
+
+    @Test
+    void shouldCountSuspensionsAsApprovalsNotAsRevokes() {
+        RevokeCommand suspend = Fixtures.command();
+        suspend.setScope(io.agentwatch.avro.RevokeScope.SUSPEND);
+
+        observer.revokeCommand(suspend, suspend.getIssuedAt().toEpochMilli());
+        observer.approval("requested");
+        observer.approval("timed_out");
+        String scrape = observer.scrape();
+
+        assertThat(value(scrape, "agentwatch_approvals_total{outcome=\"requested\"}")).isEqualTo(1.0);
+        assertThat(value(scrape, "agentwatch_approvals_total{outcome=\"timed_out\"}")).isEqualTo(1.0);
+        assertThat(value(scrape, "agentwatch_approvals_total{outcome=\"approved\"}")).isEqualTo(0.0);
+        assertThat(scrape).doesNotContain("scope=\"SUSPEND\"");
+        assertThat(value(scrape, "agentwatch_detection_latency_seconds_count")).isEqualTo(0.0);
     }
 
     @Test

@@ -100,7 +100,11 @@ class ExampleFiguresTest {
             if (o.record() instanceof Finding f) {
                 findings.add("`" + f.getRule() + "` " + f.getSeverity());
             } else if (o.record() instanceof RevokeCommand c && revoke == null) {
-                revoke = "revoke " + c.getScope();
+                revoke = switch (c.getScope()) {
+                    case SUSPEND -> "suspend";
+                    case RESUME -> "resume";
+                    default -> "revoke " + c.getScope();
+                };
             }
         }
         if (findings.isEmpty() && revoke == null) {
@@ -113,10 +117,15 @@ class ExampleFiguresTest {
         return String.join("; ", parts);
     }
 
+    /** "revoke SESSION", "suspend" (step-up approval) or "resume" (approved): the command, said last. */
+    private static boolean isCommand(String part) {
+        return part.startsWith("revoke ") || part.equals("suspend") || part.equals("resume");
+    }
+
     private static String normalise(String said) {
         List<String> parts = Stream.of(said.split(";")).map(String::trim).collect(Collectors.toList());
-        String revoke = parts.stream().filter(p -> p.startsWith("revoke ")).findFirst().orElse(null);
-        List<String> out = new ArrayList<>(new TreeSet<>(parts.stream().filter(p -> !p.startsWith("revoke ")).toList()));
+        String revoke = parts.stream().filter(ExampleFiguresTest::isCommand).findFirst().orElse(null);
+        List<String> out = new ArrayList<>(new TreeSet<>(parts.stream().filter(p -> !isCommand(p)).toList()));
         if (revoke != null) {
             out.add(revoke);
         }

@@ -2,6 +2,8 @@ package io.agentwatch.serde;
 
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.Actor;
+import io.agentwatch.avro.ApprovalDecision;
+import io.agentwatch.avro.ApprovalVerdict;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Evidence;
@@ -61,7 +63,7 @@ final class SampleRecords {
                 .setSummary("Confidential data read in corp was sent to external.")
                 .setEvidence(evidence()).setObservations(List.of(observation()))
                 .setBaselineState(BaselineState.ACTIVE).setAction(Action.REVOKE_SESSION).setSessionRisk(95)
-                .setDetectedAt(T0.plusMillis(7)).setEventTime(T0).build();
+                .setDetectedAt(T0.plusMillis(7)).setEventTime(T0).setDecidedBy("alice@corp.example").build();
     }
 
     static RevokeCommand revokeCommand() {
@@ -79,6 +81,11 @@ final class SampleRecords {
         return new Observation("boundary", "external", "UNSEEN", 0.0, 412.5, 3, 0.0012, 9.7);
     }
 
+    static ApprovalDecision approvalDecision() {
+        return new ApprovalDecision("d-1", AGENT, "cmd-2", ApprovalVerdict.DENY, "alice@corp.example",
+                T0.plusSeconds(120), "sess-1", "not this customer");
+    }
+
     static Actor actor() {
         return new Actor("spiffe://corp.example/agents/orchestrator", "tok-0");
     }
@@ -90,6 +97,6 @@ final class SampleRecords {
     /** Every generated record class, with its sample. */
     static List<SpecificRecord> all() {
         return List.of(toolCall(), tokenIssued(), tokenRevoked(), finding(), revokeCommand(), evidence(),
-                observation(), actor(), baselineReset());
+                observation(), actor(), baselineReset(), approvalDecision());
     }
 }

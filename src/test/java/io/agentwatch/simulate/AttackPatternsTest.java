@@ -72,6 +72,22 @@ class AttackPatternsTest {
     }
 
     @Test
+    void shouldSwitchToAnActionTheAgentTakesInItsOtherTasksWithATokenThatAllowsIt() {
+        Trace trace = hijacked(AttackPattern.TASK_SWITCH, 14);
+        Map<String, Set<String>> tools = trace.history(ToolCall::getTool);
+
+        assertThat(trace.attackSessions()).isNotEmpty();
+        for (List<TraceEvent> session : trace.attackSessions()) {
+            TokenIssued token = (TokenIssued) session.get(0).event();
+            List<ToolCall> calls = Trace.calls(session);
+            // every call is one the agent makes in its history, allowed by the token
+            assertThat(calls).allMatch(c -> tools.get(c.getAgentId()).contains(c.getTool()))
+                    .allMatch(c -> token.getScopes().contains(c.getRequiredScope()))
+                    .anyMatch(c -> c.getOperation() != Operation.READ && c.getOutcome() == Outcome.OK);
+        }
+    }
+
+    @Test
     void shouldSendSensitiveDataToABoundaryTheAgentNeverUsed() {
         Trace trace = hijacked(AttackPattern.EXFILTRATION, 13);
         Map<String, Set<String>> boundaries = trace.history(ToolCall::getBoundary);

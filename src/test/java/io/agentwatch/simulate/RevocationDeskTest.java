@@ -65,6 +65,40 @@ class RevocationDeskTest {
     }
 
     @Test
+    void shouldHoldASuspendedTokenWithoutRevokingItUntilResumedOrRevoked() {
+        // when agentwatch suspends t-1 for a step-up approval
+        RevocationDesk.Outcome suspended = broker.command(agentwatch.sign(command("rc-s", RevokeScope.SUSPEND,
+                List.of("t-1"), "s-1", NOW.plusSeconds(3600))));
+
+        // then it is held, and nothing is reported revoked
+        assertThat(suspended.suspended()).containsExactly("t-1");
+        assertThat(suspended.revoked()).isEmpty();
+        assertThat(broker.isSuspended("t-1")).isTrue();
+
+        // when a person approves: released
+        RevocationDesk.Outcome resumed = broker.command(agentwatch.sign(command("rc-r", RevokeScope.RESUME,
+                List.of("t-1"), "s-1", NOW.plusSeconds(3600))));
+        assertThat(resumed.resumed()).containsExactly("t-1");
+        assertThat(broker.isSuspended("t-1")).isFalse();
+
+        // and a suspension ended by a revoke is released too
+        broker.command(agentwatch.sign(command("rc-s2", RevokeScope.SUSPEND, List.of("t-2"), "s-1",
+                NOW.plusSeconds(3600))));
+        assertThat(tokens(broker.command(agentwatch.sign(sessionCommand())))).containsExactly("t-1", "t-2");
+        assertThat(broker.isSuspended("t-2")).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnUnsignedSuspension() {
+        RevocationDesk.Outcome o = broker.command(command("rc-s", RevokeScope.SUSPEND, List.of("t-1"), "s-1",
+                NOW.plusSeconds(3600)));
+
+        assertThat(o.verdict().accepted()).isFalse();
+        assertThat(o.suspended()).isEmpty();
+        assertThat(broker.isSuspended("t-1")).isFalse();
+    }
+
+    @Test
     void shouldRefuseAnUnsignedCommand() {
         RevocationDesk.Outcome o = broker.command(sessionCommand());
 

@@ -1,5 +1,7 @@
 package io.agentwatch.testing;
 
+import io.agentwatch.avro.ApprovalDecision;
+import io.agentwatch.avro.ApprovalVerdict;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
@@ -12,6 +14,8 @@ import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.state.Baseline;
+import io.agentwatch.state.CredentialState;
+import io.agentwatch.state.TaskBaselines;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
 import io.agentwatch.topology.MonitorServices;
@@ -201,12 +205,20 @@ public final class MonitorHarness implements AutoCloseable {
     }
 
     private static String keyOf(SpecificRecord event) {
-        if (event instanceof ToolCall c) {
-            return c.getAgentId();
-        } else if (event instanceof TokenIssued t) {
-            return t.getAgentId();
-        }
-        return ((TokenRevoked) event).getAgentId();
+        return new TraceEvent(event, null).agentId();
+    }
+
+    /** A person's decision on the SUSPEND command {@code commandId}, at the cursor. */
+    public List<Replayer.Output> decide(String agent, String commandId, ApprovalVerdict verdict, String approver) {
+        return feed(ApprovalDecision.newBuilder().setDecisionId("d-" + ++sequence).setAgentId(agent)
+                .setCommandId(commandId).setVerdict(verdict).setApprover(approver).setDecidedAt(tick()).build());
+    }
+
+    /** Moves the driver's wall clock (wall-clock punctuators run), not stream time. */
+    public MonitorHarness advanceWallClock(Duration d) {
+        replayer.driver().advanceWallClockTime(d);
+        outputs.addAll(replayer.drain());
+        return this;
     }
 
     // ---- output
@@ -265,6 +277,16 @@ public final class MonitorHarness implements AutoCloseable {
 
     public Baseline baseline(String agent) {
         return baselines().get(agent);
+    }
+
+    public TaskBaselines taskBaselines(String agent) {
+        KeyValueStore<String, TaskBaselines> store = replayer.driver().getKeyValueStore(Names.TASK_BASELINES_STORE);
+        return store.get(agent);
+    }
+
+    public CredentialState credentials(String agent) {
+        KeyValueStore<String, CredentialState> store = replayer.driver().getKeyValueStore(Names.CREDENTIALS_STORE);
+        return store.get(agent);
     }
 
     /** The global token index: the token as last announced, or null when gone. */

@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A trace file replayed as {@code agentwatch replay} does it (real topology, file order,
- * detected_at = event time), with the default config: what the tests compare with the figures
- * the README prints.
+ * detected_at = event time), with the default config, or with the properties file beside the
+ * trace when there is one ({@code x.properties} for {@code x.jsonl}, as its README says to pass
+ * with {@code --config}): what the tests compare with the figures the README prints.
  */
 public final class TraceReplay {
     /** Everything the replay produced, in order, and its summary counts. */
@@ -38,9 +39,24 @@ public final class TraceReplay {
     private TraceReplay() {
     }
 
+    private static Map<String, String> siblingConfig(Path trace) {
+        Path file = trace.resolveSibling(trace.getFileName().toString().replaceFirst("\\.jsonl$", ".properties"));
+        Map<String, String> out = new HashMap<>();
+        if (!file.equals(trace) && Files.exists(file)) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        }
+        return out;
+    }
+
     /** Replays {@code trace} with the built-in catalog, or with {@code catalog} consulted first when given. */
     public static Result run(Path trace, Path catalog) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(siblingConfig(trace));
         props.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://trace-replay-" + UUID.randomUUID());
         AgentwatchConfig config = new AgentwatchConfig(props);
         AtomicLong streamTime = new AtomicLong();

@@ -56,6 +56,28 @@ class TraceCodecTest {
     }
 
     @Test
+    void shouldReadAndWriteAnApprovalLine() {
+        // given a person's decision, as an approval service would record it
+        String line = "{\"type\":\"approval\",\"decision_id\":\"d-1\",\"agent_id\":\"" + AGENT + "\","
+                + "\"command_id\":\"rc-1\",\"verdict\":\"approve\",\"approver\":\"alice@corp.example\","
+                + "\"decided_at\":\"2026-01-05T09:05:00Z\"}";
+
+        // when
+        TraceEvent e = TraceCodec.parse(line);
+
+        // then
+        assertThat(e.event()).isInstanceOfSatisfying(io.agentwatch.avro.ApprovalDecision.class, d -> {
+            assertThat(d.getVerdict()).isEqualTo(io.agentwatch.avro.ApprovalVerdict.APPROVE);
+            assertThat(d.getApprover()).isEqualTo("alice@corp.example");
+            assertThat(d.getSessionId()).isNull();
+        });
+        assertThat(e.agentId()).isEqualTo(AGENT);
+        assertThat(e.time()).isEqualTo(Instant.parse("2026-01-05T09:05:00Z"));
+        assertThat(TraceCodec.parse(TraceCodec.format(e.event(), null)).event()).isEqualTo(e.event());
+        assertThat(TraceCodec.format(e.event(), null)).startsWith("{\"type\":\"approval\"");
+    }
+
+    @Test
     void shouldLetTheCatalogFillWhatALineLeavesOut() {
         // when
         TraceEvent e = TraceCodec.parse("{\"type\":\"tool_call\",\"event_id\":\"e\",\"occurred_at\":1767603600000,"
