@@ -34,14 +34,14 @@ final class FutureTimestampGuard implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        if (record.value() instanceof BaselineReset) {
-            // An operator's request carries the wall clock, which can be far ahead of the events
+        if (record.value() instanceof BaselineReset || record.value() instanceof ApprovalDecision) {
+            // An operator's request or a person's decision carries the wall clock, which can be far ahead of the events
             // still to be processed (a backlog, a replayed day): it must not move stream time, or
             // the sweep would close sessions and purge tokens early. The lowest timestamp also has
             // the task apply it before the events buffered with it.
             return 0;
         }
-        // Event time (occurred_at, issued_at, revoked_at, decided_at) is what every decision uses, whatever
+        // Event time (occurred_at, issued_at, revoked_at) is what every decision uses, whatever
         // timestamp the producer put on the record; anything else keeps the record's timestamp.
         long timestamp = record.value() instanceof SpecificRecord event && isInputEvent(event)
                 ? TraceEvent.eventTime(event).toEpochMilli() : record.timestamp();
@@ -56,7 +56,6 @@ final class FutureTimestampGuard implements TimestampExtractor {
     }
 
     private static boolean isInputEvent(SpecificRecord r) {
-        return r instanceof ToolCall || r instanceof TokenIssued || r instanceof TokenRevoked
-                || r instanceof ApprovalDecision;
+        return r instanceof ToolCall || r instanceof TokenIssued || r instanceof TokenRevoked;
     }
 }
