@@ -1,13 +1,14 @@
 package io.agentwatch.cli;
 
-import io.agentwatch.config.Topics;
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.config.Topics;
 import io.agentwatch.embedded.EmbeddedKafkaBroker;
 import io.agentwatch.embedded.TempDirectories;
 import io.agentwatch.kafka.TopicSetup;
 import io.agentwatch.observe.FindingLog;
 import io.agentwatch.runtime.DetectorService;
 import io.agentwatch.runtime.LiveDetector;
+import io.agentwatch.simulate.AttackPattern;
 import io.agentwatch.simulate.DemoApprover;
 import io.agentwatch.simulate.KafkaSink;
 import io.agentwatch.simulate.SampleCredentialBroker;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -47,6 +49,14 @@ import picocli.CommandLine.Option;
         description = {"Run the full loop locally: embedded Kafka broker, simulated agents (benign and hijacked),",
             "the detector and a sample credential broker. Prints findings and revoke commands as they happen."})
 public final class DemoCommand implements Callable<Integer> {
+    /**
+     * Every pattern, the task switch second: it is the one that asks for a person's approval
+     * (a high-impact call the task never makes), so the loop shows within the first minute.
+     */
+    private static final List<AttackPattern> DEMO_ATTACKS = List.of(AttackPattern.SCOPE_DRIFT,
+            AttackPattern.TASK_SWITCH, AttackPattern.EXFILTRATION, AttackPattern.TOKEN_MISUSE,
+            AttackPattern.DELEGATION_ESCALATION);
+
     /**
      * The live phase starts this long after launch, time enough to send the history, so live
      * events go out at the time they carry and the latency the demo shows is the detector's.
@@ -133,6 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Simulator simulator = new Simulator(SimulationSpec.builder().seed(seed).agents(agents)
                         .start(Instant.now().plus(HISTORY_SEND_TIME).minus(days, ChronoUnit.DAYS)).historyDays(days)
                         .liveRate(rate)
+                        .attacks(DEMO_ATTACKS)
                         .hijackEvery(Duration.ofSeconds(hijackEvery))
                         .liveDuration(duration == null ? null : Duration.ofSeconds(duration)).build());
                 Thread producer = new Thread(() -> runSimulator(simulator, sink, stop, console), "demo-simulator");
