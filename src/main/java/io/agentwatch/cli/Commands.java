@@ -4,6 +4,7 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.config.ConfigLoader;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;
 import java.nio.file.Path;
@@ -23,6 +24,6 @@ public final class Commands {
                                            boolean replay) {
         return MonitorServices.fromConfig(config,
                 Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)), new BaselineResets(),
-                observer, clock, replay);
+                Rules.fromConfig(config), observer, clock, replay);
     }
 }

@@ -15,11 +15,12 @@ public final class Topics {
     public static final String REVOKE_COMMANDS = "agent.revoke-commands";
     public static final String TOKEN_INDEX = "agent.token-index";
     public static final String DLQ = "agent.telemetry.dlq";
+    public static final String FINDING_FEEDBACK = "agent.finding-feedback";
     /** keycloak-bridge's position in Keycloak's event log (compacted, keyed by realm). */
     public static final String KEYCLOAK_POSITION = "agent.keycloak-bridge.position";
 
-    /** The three inputs, keyed by agent id; they must be co-partitioned. */
-    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS);
+    /** The inputs, keyed by agent id; they must be co-partitioned. */
+    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS, FINDING_FEEDBACK);
 
     private Topics() {
     }

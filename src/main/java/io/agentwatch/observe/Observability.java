@@ -3,6 +3,7 @@ package io.agentwatch.observe;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.topology.AgentwatchTopology;
 import io.agentwatch.topology.BaselineResets;
 import java.util.Properties;
@@ -28,7 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * }
  * }</pre>
  *
- * <p>The suppressions and baseline resets must be the instances the topology uses: the admin
+ * <p>The suppressions, baseline resets and rules must be the instances the topology uses: the admin
  * endpoints reload and queue through them. Close order: KafkaStreams first, then this.
  */
 public final class Observability implements AutoCloseable {
@@ -49,10 +50,17 @@ public final class Observability implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the HTTP address cannot be bound
      */
     public static Observability start(AgentwatchConfig config, Suppressions suppressions, BaselineResets resets) {
+        return start(config, suppressions, resets, Rules.none());
+    }
+
+    /** As above, serving /admin/rules/reload for {@code rules} and counting their reloads and errors. */
+    public static Observability start(AgentwatchConfig config, Suppressions suppressions, BaselineResets resets,
+                                      Rules rules) {
         MicrometerObserver metrics = new MicrometerObserver();
         try {
             DetectionObserver observer = CompositeObserver.of(metrics, FindingLog.from(config));
-            HttpEndpoints http = HttpEndpoints.start(config, metrics::scrape, suppressions, resets);
+            rules.listen(metrics);
+            HttpEndpoints http = HttpEndpoints.start(config, metrics::scrape, suppressions, resets, rules);
             return new Observability(metrics, observer, http);
         } catch (RuntimeException e) {
             metrics.close();

@@ -6,8 +6,12 @@ import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.observe.Observability;
 import io.agentwatch.respond.CommandSigner;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
+import io.agentwatch.rules.RulesWatcher;
 import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 
 /**
@@ -19,28 +23,46 @@ import java.time.Clock;
 public final class LiveDetector implements AutoCloseable {
     private final Observability observability;
     private final DetectorService service;
+    private final RulesWatcher watcher;
 
-    private LiveDetector(Observability observability, DetectorService service) {
+    private LiveDetector(Observability observability, DetectorService service, RulesWatcher watcher) {
         this.observability = observability;
         this.service = service;
+        this.watcher = watcher;
     }
 
     /** @param extra another observer (the demo's console), or {@link DetectionObserver#NONE} */
     public static LiveDetector start(AgentwatchConfig config, DetectionObserver extra) {
         CommandSigner.requireKey(config);
         Suppressions suppressions = Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE));
+        Rules rules = Rules.fromConfig(config);
         BaselineResets resets = new BaselineResets();
-        Observability observability = Observability.start(config, suppressions, resets);
+        Observability observability = Observability.start(config, suppressions, resets, rules);
+        RulesWatcher watcher = null;
         try {
-            MonitorServices services = MonitorServices.fromConfig(config, suppressions, resets,
+            if (config.getBoolean(AgentwatchConfig.RULES_WATCH)) {
+                watcher = RulesWatcher.start(rules);
+            }
+            MonitorServices services = MonitorServices.fromConfig(config, suppressions, resets, rules,
                     CompositeObserver.of(observability.observer(), extra), Clock.systemUTC(), false);
             DetectorService service = DetectorService.start(config, services, observability.applicationServer());
             observability.attach(service.streams());
-            return new LiveDetector(observability, service);
+            return new LiveDetector(observability, service, watcher);
+        } catch (IOException e) {
+            close(watcher, observability);
+            throw new UncheckedIOException("cannot watch " + rules.file() + " for changes (" + e.getMessage()
+                    + "); set rules.watch=false and reload through the admin endpoint instead", e);
         } catch (RuntimeException e) {
-            observability.close();
+            close(watcher, observability);
             throw e;
         }
+    }
+
+    private static void close(RulesWatcher watcher, Observability observability) {
+        if (watcher != null) {
+            watcher.close();
+        }
+        observability.close();
     }
 
     public DetectorService service() {
@@ -56,7 +78,7 @@ public final class LiveDetector implements AutoCloseable {
         try {
             service.close();
         } finally {
-            observability.close();
+            close(watcher, observability);
         }
     }
 }

@@ -60,7 +60,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private final long sessionEndAfterMs;
     private final long retentionMs;
     private final Duration punctuateInterval;
-    private final Detectors detectors = new Detectors();
+    private final Detectors detectors;
     private final DelegationDetector delegation = new DelegationDetector();
 
     private KeyValueStore<String, TokenState> tokens;
@@ -87,6 +87,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         this.sessionEndAfterMs = sessionEndAfter.toMillis();
         this.retentionMs = retention.toMillis();
         this.punctuateInterval = punctuateInterval;
+        this.detectors = new Detectors(services.rules().detector());
     }
 
     private static <V> Map<String, V> lruCache(int capacity) {
