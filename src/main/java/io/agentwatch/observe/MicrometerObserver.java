@@ -65,7 +65,8 @@ public final class MicrometerObserver implements DetectionObserver, Rules.Listen
     /** At most this often the gauges ask Kafka Streams which tasks are still here. */
     private static final long TASK_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final List<String> EVENT_TYPES = List.of("tool_call", "token_issued", "token_revoked");
+    private static final List<String> EVENT_TYPES = List.of("tool_call", "token_issued", "token_revoked",
+            "finding_feedback");
     private static final List<String> DETECTORS = List.of(Detection.CREDENTIAL, Detection.SCOPE_DRIFT,
             Detection.CROSS_BOUNDARY, Detection.RATE_ANOMALY, Detection.RULE, Detection.RESPONSE);
     private static final List<String> STORES = List.of(Names.TOKENS_STORE, Names.SESSIONS_STORE, Names.BASELINES_STORE);

@@ -1,6 +1,7 @@
 package io.agentwatch.replay;
 
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
@@ -55,6 +56,7 @@ public final class Replayer implements Closeable {
     private final TestInputTopic<String, ToolCall> toolCalls;
     private final TestInputTopic<String, TokenIssued> issuances;
     private final TestInputTopic<String, TokenRevoked> revocations;
+    private final TestInputTopic<String, FindingFeedback> feedback;
     private final TestOutputTopic<String, Finding> findings;
     private final TestOutputTopic<String, RevokeCommand> commands;
     private final TestOutputTopic<byte[], byte[]> dlq;
@@ -84,6 +86,8 @@ public final class Replayer implements Closeable {
                 serdes.forClass(TokenIssued.class).serializer());
         revocations = driver.createInputTopic(topics.tokenRevocations(), keys,
                 serdes.forClass(TokenRevoked.class).serializer());
+        feedback = driver.createInputTopic(topics.findingFeedback(), keys,
+                serdes.forClass(FindingFeedback.class).serializer());
         StringDeserializer keysIn = new StringDeserializer();
         findings = driver.createOutputTopic(topics.findings(), keysIn, serdes.forClass(Finding.class).deserializer());
         commands = driver.createOutputTopic(topics.revokeCommands(), keysIn,
@@ -106,6 +110,8 @@ public final class Replayer implements Closeable {
             issuances.pipeInput(key, t, time);
         } else if (event instanceof TokenRevoked r) {
             revocations.pipeInput(key, r, time);
+        } else if (event instanceof FindingFeedback f) {
+            feedback.pipeInput(key, f, time);
         } else {
             throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
         }

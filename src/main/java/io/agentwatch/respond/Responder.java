@@ -46,9 +46,10 @@ public final class Responder {
      * @param eventTime  stream time of the event
      * @param detectedAt wall clock, for detected_at
      * @param mayRevoke  false for findings of the stream-time sweep: they can alert but not revoke
+     * @param analystSuppressions the agent's suppressions from analysts' false-positive verdicts, unexpired
      */
     public record Input(SessionState session, Call call, String trigger, long eventTime, long detectedAt,
-                        BaselineState baselineState, boolean mayRevoke) {
+                        BaselineState baselineState, boolean mayRevoke, List<Suppressions.Rule> analystSuppressions) {
     }
 
     /** A detection with what was decided for it. */
@@ -95,8 +96,13 @@ public final class Responder {
                 }
                 raised.add(d.key());
             }
-            Suppressions.Rule rule = suppressions.match(agentId, call == null ? null : call.tool(),
-                    call == null ? null : call.boundary(), d.rule());
+            String tool = call == null ? null : call.tool();
+            String boundary = call == null ? null : call.boundary();
+            List<String> destinations = call == null ? List.of() : call.destinations();
+            Suppressions.Rule rule = suppressions.match(agentId, tool, boundary, destinations, d.rule());
+            if (rule == null) {
+                rule = Suppressions.first(in.analystSuppressions(), agentId, tool, boundary, destinations, d.rule());
+            }
             if (rule != null) {
                 Decision s = new Decision(d, Action.NONE);
                 s.disposition = Disposition.SUPPRESSED;

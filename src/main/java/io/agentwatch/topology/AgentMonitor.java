@@ -1,6 +1,8 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
@@ -13,6 +15,8 @@ import io.agentwatch.detect.Detection;
 import io.agentwatch.detect.DetectionSettings;
 import io.agentwatch.detect.Detectors;
 import io.agentwatch.detect.TokenDirectory;
+import io.agentwatch.feedback.FindingMemory;
+import io.agentwatch.feedback.Verdicts;
 import io.agentwatch.model.Call;
 import io.agentwatch.respond.Responder;
 import io.agentwatch.respond.Response;
@@ -46,9 +50,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * loads, stores and forwards: the detectors judge, the responder decides, and this class writes
  * what they return while the triggering call is being processed. A stream-time sweep closes
  * sessions that ended (learning the clean ones), purges ended tokens, and reports revocations
- * the broker did not confirm.
+ * the broker did not confirm. Analysts' verdicts on findings change the agent's finding memory
+ * (its suppressions), the finding's open session and the baseline ({@link Verdicts}).
  */
 public final class AgentMonitor extends ContextualProcessor<String, SpecificRecord, Object, Object> {
+    /** One line per applied analyst verdict: an audit trail of who changed what detection does. */
+    private static final org.slf4j.Logger FEEDBACK_LOG = org.slf4j.LoggerFactory.getLogger("agentwatch.feedback");
     /** Deserialized baselines kept in memory; this task is their only writer, so the cache stays exact. */
     private static final int BASELINE_CACHE_SIZE = 10_000;
     private static final int SESSION_CACHE_SIZE = 10_000;
@@ -57,6 +64,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private final DetectionSettings settings;
     private final BaselinePolicy baselinePolicy;
     private final Responder responder;
+    private final Verdicts verdicts;
     private final long sessionEndAfterMs;
     private final long retentionMs;
     private final Duration punctuateInterval;
@@ -66,11 +74,14 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private KeyValueStore<String, TokenState> tokens;
     private KeyValueStore<String, SessionState> sessions;
     private KeyValueStore<String, Baseline> baselines;
+    private KeyValueStore<String, FindingMemory> memories;
     private TokenDirectory directory;
     private final SweepIndex index = new SweepIndex();
     private final Map<String, Baseline> baselineCache = lruCache(BASELINE_CACHE_SIZE);
     /** Deserialized open sessions; writes still go to the store on every call, reads skip decoding. */
     private final Map<String, SessionState> sessionCache = lruCache(SESSION_CACHE_SIZE);
+    /** Finding memories by agent; an agent without one maps to an empty memory, so a call costs no store read. */
+    private final Map<String, FindingMemory> memoryCache = lruCache(BASELINE_CACHE_SIZE);
 
     /**
      * @param sessionEndAfter how long after its own last call a session has ended: the idle
@@ -79,11 +90,13 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
      *                        end another agent's session and erase its chain
      */
     public AgentMonitor(MonitorServices services, DetectionSettings settings, BaselinePolicy baselinePolicy,
-                        Responder responder, Duration sessionEndAfter, Duration retention, Duration punctuateInterval) {
+                        Responder responder, Verdicts verdicts, Duration sessionEndAfter, Duration retention,
+                        Duration punctuateInterval) {
         this.services = services;
         this.settings = settings;
         this.baselinePolicy = baselinePolicy;
         this.responder = responder;
+        this.verdicts = verdicts;
         this.sessionEndAfterMs = sessionEndAfter.toMillis();
         this.retentionMs = retention.toMillis();
         this.punctuateInterval = punctuateInterval;
@@ -106,9 +119,11 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         // been committed, so start from the stores.
         baselineCache.clear();
         sessionCache.clear();
+        memoryCache.clear();
         tokens = context.getStateStore(Names.TOKENS_STORE);
         sessions = context.getStateStore(Names.SESSIONS_STORE);
         baselines = context.getStateStore(Names.BASELINES_STORE);
+        memories = context.getStateStore(Names.FINDING_MEMORY_STORE);
         KeyValueStore<String, TokenIssued> tokenIndex = context.getStateStore(Names.TOKEN_INDEX_STORE);
         directory = tokenId -> Optional.ofNullable(tokenIndex.get(tokenId)).map(TokenState::of);
         this.index.rebuild(sessions, tokens, baselines);
@@ -133,6 +148,9 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         } else if (value instanceof TokenRevoked r) {
             services.observer().eventIn("token_revoked");
             onTokenRevoked(r);
+        } else if (value instanceof FindingFeedback f) {
+            services.observer().eventIn("finding_feedback");
+            onFeedback(f);
         }
         services.observer().recordProcessed(System.nanoTime() - start);
     }
@@ -148,8 +166,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         CallContext ctx = new CallContext(call, token, directory, session, baseline, settings);
         List<Detection> detections = detectors.inspect(ctx);
         SessionActivity.Novelties novelties = ctx.novelties();
-        respond(detections, new Responder.Input(session, call, call.eventId(), call.time(),
-                services.clock().millis(), baseline.state(), true), call.eventId());
+        respond(detections, session, call, call.eventId(), call.time(), baseline.state(), true, call.eventId());
         session.record(call, novelties, settings.rateWindowMs(), settings.deniedWindowMs());
         putSession(sessionKey, session);
     }
@@ -178,8 +195,8 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         SessionState s = session != null ? session
                 : new SessionState(state.agentId(), state.sessionId() == null ? state.tokenId() : state.sessionId(),
                 state.issuedAt());
-        respond(List.of(d.get()), new Responder.Input(s, null, state.tokenId(), state.issuedAt(),
-                services.clock().millis(), baseline(state.agentId()).state(), true), null);
+        respond(List.of(d.get()), s, null, state.tokenId(), state.issuedAt(), baseline(state.agentId()).state(), true,
+                null);
         if (session != null) {
             putSession(sessionKey, session);
         }
@@ -214,14 +231,45 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         context().forward(new Record<Object, Object>(tokenId, value, time), Names.TOKEN_INDEX_SINK);
     }
 
+    /**
+     * An analyst's verdict on a finding of this agent. Refused (dead-lettered with the reason)
+     * when it names a finding no longer remembered and nothing else to act on.
+     */
+    private void onFeedback(FindingFeedback f) {
+        String agentId = f.getAgentId();
+        FindingMemory memory = memory(agentId);
+        FindingMemory.Remembered finding = memory.finding(f.getFindingId());
+        String sessionKey = finding == null || finding.sessionId() == null ? null
+                : Names.key(agentId, finding.sessionId());
+        SessionState session = sessionKey == null ? null : session(sessionKey);
+        Baseline baseline = baseline(agentId);
+        String done;
+        try {
+            done = verdicts.apply(f, memory, session, baseline, f.getAt().toEpochMilli());
+        } catch (Verdicts.Refused e) {
+            throw new ValidationException("unknown-finding", e.getMessage());
+        }
+        putMemory(agentId, memory);
+        storeBaseline(agentId, baseline);
+        if (session != null) {
+            putSession(sessionKey, session);
+        }
+        FEEDBACK_LOG.info("{} by {} on finding {} of {}: {}", f.getVerdict(), f.getAnalyst(), f.getFindingId(), agentId,
+                done);
+    }
+
     /** Runs the responder on one event's detections and writes what it decided. */
-    private void respond(List<Detection> detections, Responder.Input in, String inputEventId) {
+    private void respond(List<Detection> detections, SessionState session, Call call, String trigger, long eventTime,
+                         BaselineState baselineState, boolean mayRevoke, String inputEventId) {
         if (detections.isEmpty()) {
             return;
         }
-        SessionState session = in.session();
+        FindingMemory memory = memory(session.agentId());
+        Responder.Input in = new Responder.Input(session, call, trigger, eventTime, services.clock().millis(),
+                baselineState, mayRevoke, memory.suppressions(session.agentId(), eventTime));
         Response r = responder.respond(detections, in, lookup(session.agentId()));
         session.response().apply(r.memory());
+        boolean remembered = false;
         for (TokenState t : r.ordered()) {
             t.revocationOrdered(r.command().getCommandId(), in.eventTime());
             putToken(Names.key(session.agentId(), t.tokenId()), t);
@@ -234,11 +282,33 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             if (out instanceof Finding f) {
                 forward(f, Names.FINDINGS_SINK, f.getAgentId(), in.eventTime(), inputEventId);
                 services.observer().finding(f);
+                remembered |= memory.remember(f, call, session.response().implicated());
             } else if (out instanceof RevokeCommand c) {
                 forward(c, Names.REVOKE_COMMANDS_SINK, c.getAgentId(), in.eventTime(), inputEventId);
                 services.observer().revokeCommand(c, services.clock().millis());
             }
         }
+        if (remembered) {
+            putMemory(session.agentId(), memory);
+        }
+    }
+
+
+    private FindingMemory memory(String agentId) {
+        FindingMemory m = memoryCache.get(agentId);
+        if (m == null) {
+            m = memories.get(agentId);
+            if (m == null) {
+                m = new FindingMemory();
+            }
+            memoryCache.put(agentId, m);
+        }
+        return m;
+    }
+
+    private void putMemory(String agentId, FindingMemory m) {
+        memories.put(agentId, m);
+        memoryCache.put(agentId, m);
     }
 
     private TokenLookup lookup(String agentId) {
@@ -386,8 +456,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         String sessionKey = Names.key(t.agentId(), sessionId);
         SessionState stored = session(sessionKey);
         SessionState s = stored != null ? stored : new SessionState(t.agentId(), sessionId, now);
-        respond(List.of(d), new Responder.Input(s, null, t.commandId(), now, services.clock().millis(),
-                baseline(t.agentId()).state(), false), null);
+        respond(List.of(d), s, null, t.commandId(), now, baseline(t.agentId()).state(), false, null);
         if (stored != null) {
             putSession(sessionKey, stored);
         }

@@ -1,12 +1,15 @@
 package io.agentwatch.topology;
 
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.detect.DetectionSettings;
+import io.agentwatch.feedback.FindingMemory;
+import io.agentwatch.feedback.Verdicts;
 import io.agentwatch.respond.Responder;
 import io.agentwatch.respond.ResponsePolicy;
 import io.agentwatch.respond.ResponseSettings;
@@ -42,7 +45,7 @@ import org.apache.kafka.streams.state.Stores;
  * services. {@code run}, {@code demo}, {@code replay} and the tests all call {@link #build}.
  *
  * <pre>
- * tool-calls / token-issuances / token-revocations ─► validate ─► agent-monitor ─► findings
+ * tool-calls / token-issuances / token-revocations / finding-feedback ─► validate ─► agent-monitor ─► findings
  *                                                                      │ stores   ├► revoke-commands
  *                                                                      │          └► token-index
  * token-index ─► token-index-updater (global store, read by agent-monitor)
@@ -95,11 +98,14 @@ public final class AgentwatchTopology {
                 in.values(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
         t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, in.keys(),
                 in.values(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
+        t.addSource(DEFAULT_RESET, Names.FINDING_FEEDBACK_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(FindingFeedback.class).deserializer()), topics.findingFeedback());
 
         InputRules rules = InputRules.from(config);
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator = () -> new InputValidator(rules, timeRule);
         t.addProcessor(Names.VALIDATE, validator,
-                Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE);
+                Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE,
+                Names.FINDING_FEEDBACK_SOURCE);
 
         DetectionSettings detection = DetectionSettings.from(config);
         BaselinePolicy learning = new BaselinePolicy(config.getInt(AgentwatchConfig.BASELINE_MIN_EVENTS),
@@ -108,12 +114,13 @@ public final class AgentwatchTopology {
                 config.getInt(AgentwatchConfig.BASELINE_MAX_VALUES),
                 config.getInt(AgentwatchConfig.DESTINATION_QUARANTINE_SESSIONS));
         Responder responder = new Responder(new ResponsePolicy(ResponseSettings.from(config)), services.suppressions());
+        Verdicts verdicts = new Verdicts(learning, config.duration(AgentwatchConfig.FEEDBACK_SUPPRESSION_TTL).toMillis());
         Duration sessionEndAfter = config.duration(AgentwatchConfig.SESSION_IDLE_TIMEOUT)
                 .plus(config.duration(AgentwatchConfig.MAX_FUTURE_SKEW));
         t.addProcessor(Names.AGENT_MONITOR, new ProcessorSupplier<String, SpecificRecord, Object, Object>() {
             @Override
             public AgentMonitor get() {
-                return new AgentMonitor(services, detection, learning, responder, sessionEndAfter,
+                return new AgentMonitor(services, detection, learning, responder, verdicts, sessionEndAfter,
                         config.duration(AgentwatchConfig.STATE_RETENTION),
                         config.duration(AgentwatchConfig.PUNCTUATE_INTERVAL));
             }
@@ -123,7 +130,8 @@ public final class AgentwatchTopology {
                 // Ordered, so that describe() and topology-docs/ are stable from run to run.
                 return new LinkedHashSet<>(List.of(store(Names.TOKENS_STORE, StateSerde.tokens(), services),
                         store(Names.SESSIONS_STORE, StateSerde.sessions(), services),
-                        store(Names.BASELINES_STORE, StateSerde.baselines(), services)));
+                        store(Names.BASELINES_STORE, StateSerde.baselines(), services),
+                        store(Names.FINDING_MEMORY_STORE, new StateSerde<>(FindingMemory.class), services)));
             }
         }, Names.VALIDATE);
 

@@ -1,6 +1,7 @@
 package io.agentwatch.topology;
 
 import io.agentwatch.avro.Actor;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -26,7 +27,8 @@ import org.apache.avro.specific.SpecificRecord;
  * loop.
  *
  * <p>Pure, no Kafka types: the validator processor applies it, the property tests call it directly.
- * Each refusal is a {@link ValidationException} whose reason is the dead-letter reason.
+ * Each refusal is a {@link ValidationException} whose reason is the dead-letter reason. Analysts'
+ * verdicts (FindingFeedback) pass the same checks: they too change state.
  */
 public final class InputRules {
     /**
@@ -39,7 +41,7 @@ public final class InputRules {
     static final int MAX_SPIFFE_ID_BYTES = 2048;
 
     /** Fields of free text, where tabs and line breaks (and bidi marks) are allowed: a token's purpose, a revocation's reason, attribute values. */
-    private static final Set<String> FREE_TEXT_FIELDS = Set.of("purpose", "reason", "attributes");
+    private static final Set<String> FREE_TEXT_FIELDS = Set.of("purpose", "reason", "attributes", "note");
     /**
      * A call's target: gateways build it from the model's arguments, and real models put JSON
      * with line breaks there, so tabs and line breaks pass; bidi overrides and the like do not.
@@ -69,7 +71,8 @@ public final class InputRules {
             throw new ValidationException("missing-value", "the record has no value (a tombstone): input events"
                     + " are never deleted, send a TokenRevoked to end a token");
         }
-        if (!(value instanceof ToolCall || value instanceof TokenIssued || value instanceof TokenRevoked)) {
+        if (!(value instanceof ToolCall || value instanceof TokenIssued || value instanceof TokenRevoked
+                || value instanceof FindingFeedback)) {
             throw new ValidationException("unexpected-type", "not an input event: " + value.getClass().getSimpleName());
         }
         if (key == null) {
@@ -97,6 +100,11 @@ public final class InputRules {
         } else if (value instanceof TokenRevoked r) {
             agent(key, r.getAgentId());
             required("token_id", r.getTokenId());
+        } else if (value instanceof FindingFeedback f) {
+            agent(key, f.getAgentId());
+            required("feedback_id", f.getFeedbackId());
+            required("finding_id", f.getFindingId());
+            required("analyst", f.getAnalyst());
         }
     }
 

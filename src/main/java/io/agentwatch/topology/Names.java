@@ -9,6 +9,7 @@ public final class Names {
     public static final String TOOL_CALLS_SOURCE = "tool-calls-source";
     public static final String TOKEN_ISSUANCES_SOURCE = "token-issuances-source";
     public static final String TOKEN_REVOCATIONS_SOURCE = "token-revocations-source";
+    public static final String FINDING_FEEDBACK_SOURCE = "finding-feedback-source";
     public static final String VALIDATE = "validate";
     public static final String AGENT_MONITOR = "agent-monitor";
     public static final String FINDINGS_SINK = "findings-sink";
@@ -20,6 +21,8 @@ public final class Names {
     public static final String TOKENS_STORE = "tokens";
     public static final String SESSIONS_STORE = "sessions";
     public static final String BASELINES_STORE = "baselines";
+    /** Per agent: recent findings, analysts' suppressions and applied verdicts. */
+    public static final String FINDING_MEMORY_STORE = "finding-memory";
     public static final String TOKEN_INDEX_STORE = "token-index";
 
     /** Header naming the tool-call event being processed when an output record was produced. */

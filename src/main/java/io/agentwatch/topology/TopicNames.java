@@ -17,7 +17,8 @@ public record TopicNames(
         String findings,
         String revokeCommands,
         String tokenIndex,
-        String deadLetters) {
+        String deadLetters,
+        String findingFeedback) {
 
     public TopicNames {
         Objects.requireNonNull(toolCalls, "toolCalls");
@@ -27,6 +28,7 @@ public record TopicNames(
         Objects.requireNonNull(revokeCommands, "revokeCommands");
         Objects.requireNonNull(tokenIndex, "tokenIndex");
         Objects.requireNonNull(deadLetters, "deadLetters");
+        Objects.requireNonNull(findingFeedback, "findingFeedback");
     }
 
     /** The names configured by topic.* keys (defaults: {@link Topics}). */
@@ -37,7 +39,8 @@ public record TopicNames(
                 c.getString(AgentwatchConfig.TOPIC_FINDINGS),
                 c.getString(AgentwatchConfig.TOPIC_REVOKE_COMMANDS),
                 c.getString(AgentwatchConfig.TOPIC_TOKEN_INDEX),
-                c.getString(AgentwatchConfig.TOPIC_DLQ));
+                c.getString(AgentwatchConfig.TOPIC_DLQ),
+                c.getString(AgentwatchConfig.TOPIC_FINDING_FEEDBACK));
     }
 
     /** The topic.* config entries that name these topics: the inverse of {@link #from}. */
@@ -48,23 +51,25 @@ public record TopicNames(
                 AgentwatchConfig.TOPIC_FINDINGS, findings,
                 AgentwatchConfig.TOPIC_REVOKE_COMMANDS, revokeCommands,
                 AgentwatchConfig.TOPIC_TOKEN_INDEX, tokenIndex,
-                AgentwatchConfig.TOPIC_DLQ, deadLetters);
+                AgentwatchConfig.TOPIC_DLQ, deadLetters,
+                AgentwatchConfig.TOPIC_FINDING_FEEDBACK, findingFeedback);
     }
 
     public static TopicNames defaults() {
         return new TopicNames(Topics.TOOL_CALLS, Topics.TOKEN_ISSUANCES, Topics.TOKEN_REVOCATIONS,
-                Topics.FINDINGS, Topics.REVOKE_COMMANDS, Topics.TOKEN_INDEX, Topics.DLQ);
+                Topics.FINDINGS, Topics.REVOKE_COMMANDS, Topics.TOKEN_INDEX, Topics.DLQ, Topics.FINDING_FEEDBACK);
     }
 
     /** The same names with {@code prefix} in front: lets tests that share one broker keep apart. */
     public TopicNames withPrefix(String prefix) {
         return new TopicNames(prefix + toolCalls, prefix + tokenIssuances, prefix + tokenRevocations,
-                prefix + findings, prefix + revokeCommands, prefix + tokenIndex, prefix + deadLetters);
+                prefix + findings, prefix + revokeCommands, prefix + tokenIndex, prefix + deadLetters,
+                prefix + findingFeedback);
     }
 
-    /** The three inputs, keyed by agent id, which must be co-partitioned. */
+    /** The inputs, keyed by agent id, which must be co-partitioned. */
     public List<String> inputs() {
-        return List.of(toolCalls, tokenIssuances, tokenRevocations);
+        return List.of(toolCalls, tokenIssuances, tokenRevocations, findingFeedback);
     }
 
     /** The topics agentwatch writes to (besides the internal topics Kafka Streams manages). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -12,8 +13,8 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The JSON Lines trace format of {@code replay}, {@code simulate --out} and test fixtures: one
- * object per line with {@code "type"} = tool_call, token_issued or token_revoked and the Avro
- * field names. Optional: {@code "label"} (attack/benign). A tool call without session_id is put
+ * object per line with {@code "type"} = tool_call, token_issued, token_revoked or finding_feedback
+ * (an analyst's verdict) and the Avro field names. Optional: {@code "label"} (attack/benign). A tool call without session_id is put
  * in a session named after its token (or "default"), so traces from runtimes that do not track
  * conversations still group calls sensibly.
  */
@@ -21,10 +22,12 @@ public final class TraceCodec {
     public static final String TOOL_CALL = "tool_call";
     public static final String TOKEN_ISSUED = "token_issued";
     public static final String TOKEN_REVOKED = "token_revoked";
+    public static final String FINDING_FEEDBACK = "finding_feedback";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Map<Class<? extends SpecificRecord>, String> TYPES = Map.of(
-            ToolCall.class, TOOL_CALL, TokenIssued.class, TOKEN_ISSUED, TokenRevoked.class, TOKEN_REVOKED);
+            ToolCall.class, TOOL_CALL, TokenIssued.class, TOKEN_ISSUED, TokenRevoked.class, TOKEN_REVOKED,
+            FindingFeedback.class, FINDING_FEEDBACK);
 
     private TraceCodec() {
     }
@@ -42,7 +45,7 @@ public final class TraceCodec {
         }
         JsonNode type = node.get("type");
         if (type == null || !type.isTextual()) {
-            throw new IllegalArgumentException("missing \"type\" (tool_call, token_issued or token_revoked)");
+            throw new IllegalArgumentException("missing \"type\" (tool_call, token_issued, token_revoked or finding_feedback)");
         }
         JsonNode labelNode = node.get("label");
         String label = labelNode == null || labelNode.isNull() ? null : labelNode.asText();
@@ -50,8 +53,9 @@ public final class TraceCodec {
             case TOOL_CALL -> AvroJson.fromJson(withDefaultSession((ObjectNode) node), ToolCall.class);
             case TOKEN_ISSUED -> AvroJson.fromJson(node, TokenIssued.class);
             case TOKEN_REVOKED -> AvroJson.fromJson(node, TokenRevoked.class);
+            case FINDING_FEEDBACK -> AvroJson.fromJson(node, FindingFeedback.class);
             default -> throw new IllegalArgumentException("unknown type '" + type.asText()
-                    + "' (expected tool_call, token_issued or token_revoked)");
+                    + "' (expected tool_call, token_issued, token_revoked or finding_feedback)");
         };
         return new TraceEvent(event, label);
     }

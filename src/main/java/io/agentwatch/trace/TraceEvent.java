@@ -1,5 +1,6 @@
 package io.agentwatch.trace;
 
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -7,8 +8,8 @@ import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One line of a JSON Lines trace: a ToolCall, TokenIssued or TokenRevoked, with the optional
- * ground-truth label ("attack" or "benign") used to score precision and recall.
+ * One line of a JSON Lines trace: a ToolCall, TokenIssued, TokenRevoked or FindingFeedback, with
+ * the optional ground-truth label ("attack" or "benign") used to score precision and recall.
  */
 public record TraceEvent(SpecificRecord event, String label) {
 
@@ -17,11 +18,13 @@ public record TraceEvent(SpecificRecord event, String label) {
             return c.getAgentId();
         } else if (event instanceof TokenIssued t) {
             return t.getAgentId();
+        } else if (event instanceof FindingFeedback f) {
+            return f.getAgentId();
         }
         return ((TokenRevoked) event).getAgentId();
     }
 
-    /** The event time: occurred_at, issued_at or revoked_at. */
+    /** The event time: occurred_at, issued_at, revoked_at, or a verdict's at. */
     public Instant time() {
         return eventTime(event);
     }
@@ -33,6 +36,8 @@ public record TraceEvent(SpecificRecord event, String label) {
             return t.getIssuedAt();
         } else if (event instanceof TokenRevoked r) {
             return r.getRevokedAt();
+        } else if (event instanceof FindingFeedback f) {
+            return f.getAt();
         }
         throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
     }

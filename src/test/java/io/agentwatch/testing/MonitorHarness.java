@@ -1,6 +1,7 @@
 package io.agentwatch.testing;
 
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
@@ -10,6 +11,7 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
@@ -49,6 +51,7 @@ public final class MonitorHarness implements AutoCloseable {
 
     private final AgentwatchConfig config;
     private final Replayer replayer;
+    private final Rules rules;
     private final AtomicLong wallClock = new AtomicLong(START.toEpochMilli());
     private final List<Replayer.Output> outputs = new ArrayList<>();
     private final List<Replayer.DeadLetter> deadLetters = new ArrayList<>();
@@ -59,8 +62,9 @@ public final class MonitorHarness implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(overrides);
         props.putIfAbsent(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://harness-" + UUID.randomUUID());
         config = new AgentwatchConfig(props);
+        rules = Rules.fromConfig(config);
         MonitorServices services = new MonitorServices(ToolCatalog.builtIn(), suppressions, new RegistrySerdes(config),
-                observer, clockOf(wallClock), true, new BaselineResets());
+                observer, clockOf(wallClock), true, new BaselineResets(), rules);
         replayer = new Replayer(config, services, START);
     }
 
@@ -191,6 +195,8 @@ public final class MonitorHarness implements AutoCloseable {
             return c.getAgentId();
         } else if (event instanceof TokenIssued t) {
             return t.getAgentId();
+        } else if (event instanceof FindingFeedback f) {
+            return f.getAgentId();
         }
         return ((TokenRevoked) event).getAgentId();
     }
@@ -253,6 +259,12 @@ public final class MonitorHarness implements AutoCloseable {
         return baselines().get(agent);
     }
 
+    public io.agentwatch.feedback.FindingMemory findingMemory(String agent) {
+        KeyValueStore<String, io.agentwatch.feedback.FindingMemory> store =
+                replayer.driver().getKeyValueStore(Names.FINDING_MEMORY_STORE);
+        return store.get(agent);
+    }
+
     /** The global token index: the token as last announced, or null when gone. */
     public TokenIssued indexed(String tokenId) {
         KeyValueStore<String, TokenIssued> index = replayer.driver().getKeyValueStore(Names.TOKEN_INDEX_STORE);
@@ -261,6 +273,11 @@ public final class MonitorHarness implements AutoCloseable {
 
     public Replayer replayer() {
         return replayer;
+    }
+
+    /** The analysts' rules of rules.file (none when the config names no file), to reload in a test. */
+    public Rules rules() {
+        return rules;
     }
 
     @Override
