@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwatch.avro.Disposition;
+import io.agentwatch.avro.FeedbackVerdict;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.Operation;
 import io.agentwatch.avro.Outcome;
 import io.agentwatch.avro.RevokeCommand;
@@ -225,6 +228,40 @@ class EndToEndIT {
         assertThat(live.revokeCommands()).extracting(RevokeCommand::getSessionId, RevokeCommand::getTriggerEventId)
                 .containsExactlyInAnyOrder(tuple("sess-r1", "evt-r1-1"),
                         tuple("sess-r2", "evt-r2-1"));
+    }
+
+    @Test
+    void shouldKeepAnAnalystsSuppressionAcrossARestart() throws Exception {
+        // given a call with a revoked token, revoked by agentwatch, that an analyst calls a false
+        // positive (the broker's revocation event was a mistake)
+        live = DetectorHarness.create(registryUrl, stateDir,
+                Map.of("kafka.group.instance.id", KafkaBrokerExtension.uniqueName("agentwatch-e2e-instance")));
+        live.start();
+        String agent = agent("feedback");
+        Instant t = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        live.send(token(agent, "tok-f", "sess-f1", t));
+        live.send(revocation(agent, "tok-f", t.plusSeconds(60)));
+        live.awaitProcessed();
+        live.send(call(agent, "evt-f1-1", "sess-f1", "tok-f", t.plusSeconds(120)));
+        live.awaitProcessed();
+        Finding revoked = live.findings().stream().filter(f -> f.getRule().equals("token.revoked")).findFirst()
+                .orElseThrow();
+        live.send(FindingFeedback.newBuilder().setFeedbackId("v-1").setFindingId(revoked.getFindingId())
+                .setAgentId(agent).setVerdict(FeedbackVerdict.FALSE_POSITIVE).setAnalyst("alice")
+                .setAt(t.plusSeconds(150)).build());
+        live.awaitProcessed();
+
+        // when agentwatch restarts on the same state, and the token is used in a new session
+        live.stop();
+        live.start();
+        live.send(call(agent, "evt-f2-1", "sess-f2", "tok-f", t.plusSeconds(240)));
+        live.awaitProcessed();
+
+        // then the finding memory still holds the suppression: suppressed, and no second command
+        assertThat(live.findings()).filteredOn(f -> f.getEvidence().getEventIds().contains("evt-f2-1"))
+                .extracting(Finding::getRule, Finding::getDisposition)
+                .containsExactly(tuple("token.revoked", Disposition.SUPPRESSED));
+        assertThat(live.revokeCommands()).extracting(RevokeCommand::getSessionId).containsExactly("sess-f1");
     }
 
     private static String agent(String name) {
