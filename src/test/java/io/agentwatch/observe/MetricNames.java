@@ -17,6 +17,7 @@ public final class MetricNames {
     public static final Set<String> APP = Set.of(
             "agentwatch_events_in_total",
             "agentwatch_findings_total",
+            "agentwatch_framework_findings_total",
             "agentwatch_revoke_commands_total",
             "agentwatch_revoke_commands_deduplicated_total",
             "agentwatch_dlq_records_total",
@@ -36,7 +37,8 @@ public final class MetricNames {
             "agentwatch_record_processing_seconds_max");
 
     /** Labels of the application metrics in the contract. */
-    public static final Set<String> APP_LABELS = Set.of("type", "detector", "severity", "scope", "reason", "state", "store");
+    public static final Set<String> APP_LABELS = Set.of("type", "detector", "severity", "scope", "reason", "state", "store",
+            "framework", "item");
 
     /**
      * Kafka Streams' metrics as Micrometer's {@code KafkaStreamsMetrics} binder names them

@@ -2,9 +2,11 @@ package io.agentwatch.testing;
 
 import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.config.ConfigLoader;
 import io.agentwatch.replay.ReplayReport;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.topology.MonitorServices;
@@ -27,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A trace file replayed as {@code agentwatch replay} does it (real topology, file order,
- * detected_at = event time), with the default config: what the tests compare with the figures
- * the README prints.
+ * detected_at = event time), with the default config or a config file as {@code --config} gives
+ * it (rules.file included): what the tests compare with the figures the README prints.
  */
 public final class TraceReplay {
     /** Everything the replay produced, in order, and its summary counts. */
@@ -41,13 +43,18 @@ public final class TraceReplay {
 
     /** Replays {@code trace} with the built-in catalog, or with {@code catalog} consulted first when given. */
     public static Result run(Path trace, Path catalog) {
+        return run(trace, catalog, null);
+    }
+
+    /** As above, with the settings of {@code configFile} (properties) when given. */
+    public static Result run(Path trace, Path catalog, Path configFile) {
         Map<String, Object> props = new HashMap<>();
         props.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://trace-replay-" + UUID.randomUUID());
-        AgentwatchConfig config = new AgentwatchConfig(props);
+        AgentwatchConfig config = ConfigLoader.load(configFile, Map.of(), props);
         AtomicLong streamTime = new AtomicLong();
         MonitorServices services = new MonitorServices(catalog == null ? ToolCatalog.builtIn() : ToolCatalog.load(catalog),
                 Suppressions.none(), new RegistrySerdes(config), DetectionObserver.NONE,
-                MonitorHarness.clockOf(streamTime), true, new BaselineResets());
+                MonitorHarness.clockOf(streamTime), true, new BaselineResets(), Rules.fromConfig(config));
         List<Replayer.Output> outputs = new ArrayList<>();
         List<Replayer.DeadLetter> deadLetters = new ArrayList<>();
         ReplayReport report = new ReplayReport();
