@@ -385,8 +385,8 @@ public final class HttpEndpoints implements AutoCloseable {
         try {
             loaded = reload.getAsInt();
         } catch (IllegalArgumentException e) {
-            Map<String, Object> answer = body("error", e.getMessage() + "; the previous " + what
-                    + " stay in force: fix the file and reload again");
+            Map<String, Object> answer = body("error", e.getMessage()
+                    + "; the previous rules stay in force: fix the file and reload again");
             if (e instanceof RulesFileException r) {
                 answer.put("problems", r.problems());
             }

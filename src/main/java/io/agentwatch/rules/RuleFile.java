@@ -73,7 +73,7 @@ public final class RuleFile {
                         .comprehensionMaxIterations(MAX_ITERATIONS).build())
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addFunctionDeclarations(RuleVariables.declarations())
-                .addFunctionBindings(RuleVariables.globBinding())
+                .addFunctionBindings(RuleVariables.bindings())
                 .setResultType(SimpleType.BOOL);
         variables.all().forEach(v -> builder.addVar(v.name(), v.type()));
         this.cel = builder.build();

@@ -1,7 +1,6 @@
 package io.agentwatch.rules;
 
 import dev.cel.runtime.CelEvaluationException;
-import dev.cel.runtime.CelLateFunctionBindings;
 import dev.cel.runtime.CelVariableResolver;
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.RevokeScope;
@@ -50,19 +49,23 @@ public final class RuleSet {
             return List.of();
         }
         CelVariableResolver vars = variables.resolver(ctx);
-        CelLateFunctionBindings functions = RuleVariables.bindings(ctx);
         List<Detection> out = new ArrayList<>(1);
-        for (Rule rule : rules) {
-            Object result;
-            try {
-                result = rule.program().eval(vars, functions);
-            } catch (CelEvaluationException | RuntimeException e) {
-                errors.failed(rule, e.getMessage());
-                continue;
+        RuleVariables.CURRENT.set(ctx);
+        try {
+            for (Rule rule : rules) {
+                Object result;
+                try {
+                    result = rule.program().eval(vars);
+                } catch (CelEvaluationException | RuntimeException e) {
+                    errors.failed(rule, e.getMessage());
+                    continue;
+                }
+                if (Boolean.TRUE.equals(result)) {
+                    out.add(detection(rule, ctx.call()));
+                }
             }
-            if (Boolean.TRUE.equals(result)) {
-                out.add(detection(rule, ctx.call()));
-            }
+        } finally {
+            RuleVariables.CURRENT.remove();
         }
         return out;
     }

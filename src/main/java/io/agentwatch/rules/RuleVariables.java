@@ -7,7 +7,6 @@ import dev.cel.common.types.ListType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelFunctionBinding;
-import dev.cel.runtime.CelLateFunctionBindings;
 import dev.cel.runtime.CelVariableResolver;
 import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.catalog.Glob;
@@ -151,32 +150,47 @@ public final class RuleVariables {
                 global("baseline.seen", "baseline_seen", SimpleType.STRING, SimpleType.STRING));
     }
 
-    /** The glob function needs no context, so it is bound once. */
-    static CelFunctionBinding globBinding() {
-        return CelFunctionBinding.from("string_glob", String.class, String.class, RuleVariables::glob);
-    }
-
-    /** The functions that read the context, bound for one evaluation. */
-    static CelLateFunctionBindings bindings(CallContext c) {
-        return CelLateFunctionBindings.from(
-                CelFunctionBinding.from("token_grants", String.class, s -> c.token() != null && c.token().grants(s)),
-                CelFunctionBinding.from("token_allows_boundary", String.class,
-                        b -> c.token() != null && c.token().allowsBoundary(b)),
-                CelFunctionBinding.from("baseline_known_destination", String.class,
-                        d -> c.baseline().destinations().isKnown(d, c.settings().quarantineSessions())),
-                CelFunctionBinding.from("baseline_implicated", String.class, d -> c.baseline().destinations().isImplicated(d)),
+    /**
+     * The functions, bound once when the rules are compiled. Those that read the call's context
+     * find it in {@link #CURRENT}, the call the current thread is judging: binding them anew for
+     * every call (CEL's late bindings) costs an allocation per function and call for nothing.
+     */
+    static List<CelFunctionBinding> bindings() {
+        return List.of(
+                CelFunctionBinding.from("string_glob", String.class, String.class, RuleVariables::glob),
+                CelFunctionBinding.from("token_grants", String.class, s -> {
+                    CallContext c = CURRENT.get();
+                    return c.token() != null && c.token().grants(s);
+                }),
+                CelFunctionBinding.from("token_allows_boundary", String.class, b -> {
+                    CallContext c = CURRENT.get();
+                    return c.token() != null && c.token().allowsBoundary(b);
+                }),
+                CelFunctionBinding.from("baseline_known_destination", String.class, d -> {
+                    CallContext c = CURRENT.get();
+                    return c.baseline().destinations().isKnown(d, c.settings().quarantineSessions());
+                }),
+                CelFunctionBinding.from("baseline_implicated", String.class,
+                        d -> CURRENT.get().baseline().destinations().isImplicated(d)),
                 CelFunctionBinding.from("baseline_seen", String.class, String.class, (grain, value) -> {
-                    Grain g = c.baseline().grains().get(grain);
+                    Grain g = CURRENT.get().baseline().grains().get(grain);
                     return g != null && !g.estimate(value).unseen();
                 }));
     }
 
-    /** Resolves the variables of one call lazily: only those a rule reads are computed. */
+    /** The call the current thread's rules are judging, while {@link RuleSet#evaluate} runs. */
+    static final ThreadLocal<CallContext> CURRENT = new ThreadLocal<>();
+
+    /**
+     * Resolves the variables of one call lazily: only those a rule reads are computed, each once
+     * for all the rules that read it.
+     */
     CelVariableResolver resolver(CallContext c) {
-        return name -> {
-            Variable v = variables.get(name);
+        Map<String, Optional<Object>> resolved = new java.util.HashMap<>();
+        return name -> resolved.computeIfAbsent(name, n -> {
+            Variable v = variables.get(n);
             return v == null ? Optional.empty() : Optional.of(bounded(v, v.value().apply(c)));
-        };
+        });
     }
 
     public List<Variable> all() {
