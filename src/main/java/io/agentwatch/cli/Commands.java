@@ -5,7 +5,6 @@ import io.agentwatch.config.ConfigLoader;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.rules.Rules;
-import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,7 +22,7 @@ public final class Commands {
     public static MonitorServices services(AgentwatchConfig config, DetectionObserver observer, Clock clock,
                                            boolean replay) {
         return MonitorServices.fromConfig(config,
-                Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)), new BaselineResets(),
+                Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)),
                 Rules.fromConfig(config), observer, clock, replay);
     }
 }

@@ -14,8 +14,8 @@ public final class ExitCodes {
     public static final String OK_TEXT = "0:Success (replay: the trace was read to the end, bad lines included).";
     public static final String FAILURE_TEXT = "1:Runtime failure (broker unreachable, I/O error).";
     public static final String USAGE_TEXT = "2:Unusable input: bad option, config, catalog or file, topics missing or not co-partitioned.";
-    public static final String STREAMS_ERROR_TEXT = "3:Kafka Streams went to ERROR.";
-    public static final String INTERRUPTED_TEXT = "130:Stopped by Ctrl-C before finishing (run/demo stop cleanly with 0).";
+    public static final String STREAMS_ERROR_TEXT = "3:Kafka Streams went to ERROR, or the cluster was gone longer than task.timeout.ms.";
+    public static final String INTERRUPTED_TEXT = "130:Stopped by Ctrl-C (143: by SIGTERM); run and demo stop cleanly first.";
 
     private ExitCodes() {
     }

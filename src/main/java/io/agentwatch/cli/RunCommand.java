@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /**
  * Runs the detector against a Kafka cluster until SIGTERM/Ctrl-C (exit 0 after a clean
- * shutdown) or until Kafka Streams goes to ERROR (exit 3), so a supervisor can restart it.
+ * shutdown) or until Kafka Streams goes to ERROR or the cluster is gone for longer than
+ * {@code task.timeout.ms} (exit 3), so a supervisor can restart it.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the detector against a Kafka cluster (config file and/or AGENTWATCH_* environment).",
@@ -42,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         boolean failed = detector.service().awaitStop(Duration.ofDays(365_000));
         if (failed) {
-            LOG.error("Kafka Streams went to ERROR; exiting with {} so the supervisor restarts agentwatch",
+            LOG.error("{}; exiting with {} so the supervisor restarts agentwatch", detector.service().failure(),
                     ExitCodes.STREAMS_ERROR);
             Runtime.getRuntime().removeShutdownHook(hook);
             detector.close();

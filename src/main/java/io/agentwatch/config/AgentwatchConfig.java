@@ -35,6 +35,7 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String TOPIC_TOOL_CALLS = "topic.tool.calls";
     public static final String TOPIC_TOKEN_ISSUANCES = "topic.token.issuances";
     public static final String TOPIC_TOKEN_REVOCATIONS = "topic.token.revocations";
+    public static final String TOPIC_BASELINE_RESETS = "topic.baseline.resets";
     public static final String TOPIC_FINDINGS = "topic.findings";
     public static final String TOPIC_REVOKE_COMMANDS = "topic.revoke.commands";
     public static final String TOPIC_TOKEN_INDEX = "topic.token.index";
@@ -58,6 +59,9 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String SESSION_IDLE_TIMEOUT = "session.idle.timeout";
     public static final String TOKEN_EXPIRY_LEEWAY = "token.expiry.leeway";
     public static final String STATE_RETENTION = "state.retention";
+    public static final String STATE_TOKEN_MAX_LIFETIME = "state.token.max.lifetime";
+    public static final String SESSION_MAX_OPEN = "session.max.open.per.agent";
+    public static final String SESSION_MAX_BYTES = "session.max.bytes";
     public static final String MAX_FUTURE_SKEW = "event.max.future.skew";
     public static final String REPLAY_MAX_GAP = "replay.max.gap";
     public static final String REPLAY_MAX_LINE_BYTES = "replay.max.line.bytes";
@@ -120,6 +124,7 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(TOPIC_TOOL_CALLS, Type.STRING, Topics.TOOL_CALLS, Importance.MEDIUM, "Input topic of ToolCall events, keyed by agent id.")
             .define(TOPIC_TOKEN_ISSUANCES, Type.STRING, Topics.TOKEN_ISSUANCES, Importance.MEDIUM, "Input topic of TokenIssued events, keyed by agent id; co-partitioned with the tool calls.")
             .define(TOPIC_TOKEN_REVOCATIONS, Type.STRING, Topics.TOKEN_REVOCATIONS, Importance.MEDIUM, "Input topic of TokenRevoked events, keyed by agent id; co-partitioned with the tool calls.")
+            .define(TOPIC_BASELINE_RESETS, Type.STRING, Topics.BASELINE_RESETS, Importance.MEDIUM, "Input topic of BaselineReset requests, keyed by agent id; co-partitioned with the tool calls. The admin endpoint writes to it, so a reset answered 202 survives a crash.")
             .define(TOPIC_FINDINGS, Type.STRING, Topics.FINDINGS, Importance.MEDIUM, "Output topic of Finding records for analysts.")
             .define(TOPIC_REVOKE_COMMANDS, Type.STRING, Topics.REVOKE_COMMANDS, Importance.MEDIUM, "Output topic of RevokeCommand records for the credential broker.")
             .define(TOPIC_TOKEN_INDEX, Type.STRING, Topics.TOKEN_INDEX, Importance.LOW, "Compacted topic of tokens keyed by token id (read back as a GlobalKTable for cross-agent checks).")
@@ -140,6 +145,9 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(SESSION_IDLE_TIMEOUT, Type.STRING, "30m", Durations.positive(), Importance.MEDIUM, "A session with no call for this long (stream time), plus event.max.future.skew, has ended; if it raised nothing HIGH or CRITICAL, the baseline learns from it.")
             .define(TOKEN_EXPIRY_LEEWAY, Type.STRING, "30s", Importance.LOW, "Clock leeway when judging a call against a token's expiry.")
             .define(STATE_RETENTION, Type.STRING, "1h", Durations.positive(), Importance.LOW, "How long expired or revoked tokens are kept before they are purged (grace for late calls).")
+            .define(STATE_TOKEN_MAX_LIFETIME, Type.STRING, "7d", Durations.positive(), Importance.LOW, "A token is purged from state (and from the token index of every instance) at the latest this long after its issuance plus state.retention, whatever expiry it claims; a later call with it reads as an unknown token.")
+            .define(SESSION_MAX_OPEN, Type.INT, 256, Range.between(1, 100_000), Importance.LOW, "Most sessions one agent may have open at once; a new one beyond it closes the agent's oldest open session (not learned) with a LOW finding, so one agent cannot fill the state with sessions.")
+            .define(SESSION_MAX_BYTES, Type.INT, 262_144, Range.between(16_384, 4_194_304), Importance.LOW, "Largest stored size of one session; a session that grows past it keeps only its latest calls and gives up what the baseline would learn from it (it is not learned), so a changelog record stays far below the producer's max.request.size.")
             .define(MAX_FUTURE_SKEW, Type.STRING, "5m", Durations.positive(), Importance.MEDIUM, "Records stamped further than this ahead of the wall clock go to the DLQ (future-timestamp), so one bad clock cannot expire every token of a partition; records stamped before 1970 go there too (pre-epoch-timestamp).")
             .define(REPLAY_MAX_GAP, Type.STRING, "90d", Durations.positive(), Importance.LOW, "replay only: a record further than this ahead of the trace's stream time (before the first accepted record: of the machine's clock, since a recorded trace does not come from the future) goes to the DLQ. Traces have nights and weekends between sessions, so this is far larger than event.max.future.skew.")
             .define(REPLAY_MAX_LINE_BYTES, Type.INT, 1_048_576, Range.between(1024, 64 * 1_048_576), Importance.LOW, "replay only: a trace line longer than this (bytes) is reported and skipped without being held in memory.")

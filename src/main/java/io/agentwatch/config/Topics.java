@@ -11,6 +11,7 @@ public final class Topics {
     public static final String TOOL_CALLS = "agent.tool-calls";
     public static final String TOKEN_ISSUANCES = "agent.token-issuances";
     public static final String TOKEN_REVOCATIONS = "agent.token-revocations";
+    public static final String BASELINE_RESETS = "agent.baseline-resets";
     public static final String FINDINGS = "agent.findings";
     public static final String REVOKE_COMMANDS = "agent.revoke-commands";
     public static final String TOKEN_INDEX = "agent.token-index";
@@ -20,7 +21,8 @@ public final class Topics {
     public static final String KEYCLOAK_POSITION = "agent.keycloak-bridge.position";
 
     /** The inputs, keyed by agent id; they must be co-partitioned. */
-    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS, FINDING_FEEDBACK);
+    public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS, BASELINE_RESETS,
+            FINDING_FEEDBACK);
 
     private Topics() {
     }

@@ -52,6 +52,29 @@ public record Detection(String detector, String rule, Severity severity, int sco
         return references.isEmpty() ? Frameworks.forRule(rule) : references;
     }
 
+    /**
+     * One detection of the same rule and event from two views (a chain judged by its boundary and
+     * by its destination): the stronger's severity, score and summary, the wider revoke, and the
+     * evidence of both, so an analyst reads one finding per rule and event. Both views share the
+     * rule, so the action and framework items are the stronger's.
+     */
+    public Detection mergedWith(Detection o) {
+        Detection strong = o.severity.ordinal() > severity.ordinal() ? o : this;
+        return new Detection(detector, rule, strong.severity, Math.max(score, o.score), strong.summary,
+                revokeScope.ordinal() >= o.revokeScope.ordinal() ? revokeScope : o.revokeScope,
+                union(eventIds, o.eventIds), union(tools, o.tools), union(boundaries, o.boundaries),
+                union(scopes, o.scopes), union(tokenIds, o.tokenIds), union(notes, o.notes),
+                java.util.stream.Stream.concat(observations.stream(), o.observations.stream()).toList(), key,
+                drift + o.drift, union(implicates, o.implicates), union(otherAgentsTokens, o.otherAgentsTokens),
+                strong.action, strong.references);
+    }
+
+    private static List<String> union(List<String> a, List<String> b) {
+        Set<String> all = new LinkedHashSet<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
     /** Collects evidence in the order it is added, without repeats. */
     public static final class Builder {
         private final String detector;

@@ -6,17 +6,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A JVM started from this one: same {@code java} binary, same class path, output to a file.
+ * The embedded broker runs in one; the fault tests run agentwatch itself in one, so that they
+ * can kill it outright.
  *
- * <p>The output goes to a file, never to a pipe: nobody would drain a pipe, and a child that
- * fills one blocks on its next log line.
+ * <p>The output goes to a file (appended to), never to a pipe: nobody would drain a pipe, and a
+ * child that fills one blocks on its next log line.
  */
-final class ChildJvm {
+public final class ChildJvm {
     private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
 
     private final Process process;
@@ -25,7 +28,7 @@ final class ChildJvm {
         this.process = process;
     }
 
-    static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, List<String> args, Path outputFile) {
+    public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, List<String> args, Path outputFile) {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(jvmOptions);
@@ -37,7 +40,7 @@ final class ChildJvm {
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(outputFile.toFile());
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(outputFile.toFile()));
         try {
             return new ChildJvm(builder.start());
         } catch (IOException e) {
@@ -45,24 +48,36 @@ final class ChildJvm {
         }
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    ProcessHandle handle() {
+    public ProcessHandle handle() {
         return process.toHandle();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    int exitValue() {
+    public int exitValue() {
         return process.exitValue();
     }
 
+    /** Waits at most {@code max} for the child to exit; its exit code, or empty if it still runs. */
+    public OptionalInt waitFor(Duration max) throws InterruptedException {
+        return process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS) ? OptionalInt.of(process.exitValue())
+                : OptionalInt.empty();
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook runs. Returns once the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     /** Asks the child to stop (SIGTERM), and kills it if it has not stopped within {@code grace}. */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         if (!process.isAlive()) {
             return;
         }

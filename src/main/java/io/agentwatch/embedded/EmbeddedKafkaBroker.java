@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code server.properties}, as an operator would, rather than Kafka's in-process test kit, which
  * enables unreleased features and swaps in test fault handlers. The broker listens on free
  * loopback ports and keeps its data, and its log, in a temporary directory that {@link #close()}
- * deletes. A JVM shutdown hook closes it too, so Ctrl-C does not leave a broker behind; if this
- * JVM is killed outright, the broker notices its parent is gone and stops (see
- * {@link KafkaBrokerMain}).
+ * deletes. A JVM shutdown hook closes it too, so Ctrl-C does not leave a broker behind, but last:
+ * it waits for the owner to close it after its clients; if this JVM is killed outright, the
+ * broker notices its parent is gone and stops (see {@link KafkaBrokerMain}).
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
@@ -51,9 +52,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    /** How long the shutdown hook waits for the owner to close the broker before it stops it itself. */
+    private static final Duration OWNER_CLOSE_GRACE = Duration.ofSeconds(20);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
     private static final int PORT_ATTEMPTS = 3;
     private static final int LOG_TAIL_LINES = 40;
+
+    private final Path directory;
+    private final int brokerPort;
+    private final Map<Listener, Integer> extraPorts;
+    private final String clusterId;
+    private volatile ChildJvm child;
+    private final Thread shutdownHook;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closedLatch = new CountDownLatch(1);
+    private volatile Duration startupTime;
 
     /**
      * A client listener besides PLAINTEXT, such as {@code new Listener("SECURE", "SASL_SSL")}: its
@@ -64,20 +77,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public record Listener(String name, String securityProtocol) {
     }
 
-    private final Path directory;
-    private final int brokerPort;
-    private final Map<Listener, Integer> extraPorts;
-    private final ChildJvm child;
-    private final Thread shutdownHook;
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Duration startupTime;
-
-    private EmbeddedKafkaBroker(Path directory, int brokerPort, Map<Listener, Integer> extraPorts, ChildJvm child) {
+    private EmbeddedKafkaBroker(Path directory, int brokerPort, Map<Listener, Integer> extraPorts, String clusterId,
+                                ChildJvm child) {
         this.directory = directory;
         this.brokerPort = brokerPort;
         this.extraPorts = extraPorts;
+        this.clusterId = clusterId;
         this.child = child;
-        this.shutdownHook = new Thread(this::stopAndDelete, "embedded-kafka-broker-shutdown");
+        this.shutdownHook = new Thread(this::stopLast, "embedded-kafka-broker-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -128,30 +135,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int controllerPort = BrokerProperties.freePort();
             Map<Listener, Integer> extraPorts = new java.util.LinkedHashMap<>();
             extraListeners.forEach(l -> extraPorts.put(l, BrokerProperties.freePort()));
-            Path propertiesFile = directory.resolve("server.properties");
             BrokerProperties.write(BrokerProperties.of(brokerPort, controllerPort, directory.resolve("data"), extraPorts,
-                    overrides), propertiesFile);
-            List<String> jvmOptions = List.of(
-                    "-Xmx512m",
-                    // C1 only: the broker answers in 2-3 s instead of 3-6 s on two busy cores. It
-                    // costs peak throughput, which a demo or a test never needs; benchmark elsewhere.
-                    "-XX:TieredStopAtLevel=1",
-                    // A broker out of heap should die, and be reported, rather than limp on.
-                    "-XX:+ExitOnOutOfMemoryError",
-                    "-Dlogback.configurationFile=" + writeLogbackConfig(directory));
-            ChildJvm child = ChildJvm.start(jvmOptions, KafkaBrokerMain.class,
-                    List.of(propertiesFile.toString(), Uuid.randomUuid().toString()), directory.resolve("broker.log"));
+                    overrides), directory.resolve("server.properties"));
+            String clusterId = Uuid.randomUuid().toString();
+            ChildJvm child = startChild(directory, clusterId);
             LOG.debug("started Kafka broker child JVM {} in {}", child.pid(), directory);
-            return new EmbeddedKafkaBroker(directory, brokerPort, extraPorts, child);
+            return new EmbeddedKafkaBroker(directory, brokerPort, extraPorts, clusterId, child);
         } catch (RuntimeException e) {
             TempDirectories.deleteRecursively(directory);
             throw e;
         }
-    }
-
-    /** {@code host:port} for {@code bootstrap.servers}. */
-    public String bootstrapServers() {
-        return BrokerProperties.HOST + ":" + brokerPort;
     }
 
     /** {@code host:port} of a listener given at start. */
@@ -161,6 +154,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalArgumentException("the broker was started without listener " + listener);
         }
         return BrokerProperties.HOST + ":" + port;
+    }
+
+    /** The broker's JVM on the properties in {@code directory}; appends to its log, so a restart keeps the old lines. */
+    private static ChildJvm startChild(Path directory, String clusterId) {
+        List<String> jvmOptions = List.of(
+                "-Xmx512m",
+                // C1 only: the broker answers in 2-3 s instead of 3-6 s on two busy cores. It
+                // costs peak throughput, which a demo or a test never needs; benchmark elsewhere.
+                "-XX:TieredStopAtLevel=1",
+                // A broker out of heap should die, and be reported, rather than limp on.
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Dlogback.configurationFile=" + writeLogbackConfig(directory));
+        return ChildJvm.start(jvmOptions, KafkaBrokerMain.class,
+                List.of(directory.resolve("server.properties").toString(), clusterId), directory.resolve("broker.log"));
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return BrokerProperties.HOST + ":" + brokerPort;
     }
 
     /** The broker's own log (its stdout and stderr); deleted by {@link #close()}. */
@@ -183,13 +195,52 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return child.handle();
     }
 
+    /**
+     * Stops the broker process (controlled shutdown, as an operator's restart does) and keeps its
+     * data and ports, so {@link #restart()} brings the same broker back: for tests of a broker
+     * outage. Clients see the broker gone until then.
+     */
+    public void stop() {
+        child.stop(STOP_GRACE);
+        LOG.info("Kafka broker at {} stopped; its data is kept for a restart", bootstrapServers());
+    }
+
+    /** Starts the broker stopped by {@link #stop()} again, on the same ports and data, and waits until it answers. */
+    public void restart() {
+        if (child.isAlive()) {
+            throw new IllegalStateException("the broker at " + bootstrapServers() + " is running: stop() it first");
+        }
+        long startNanos = System.nanoTime();
+        child = startChild(directory, clusterId);
+        awaitReady(startNanos + READY_TIMEOUT.toNanos());
+        LOG.info("Kafka broker at {} restarted in {} ms", bootstrapServers(),
+                (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
     /** Stops the broker (SIGTERM, then a kill after 15 s) and deletes its directory. Idempotent. */
     @Override
     public void close() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException alreadyShuttingDown) {
-            // The hook is running or about to run stopAndDelete itself; closed makes that harmless.
+            // The hook is running or about to run: it waits for this close, and closed makes that harmless.
+        }
+        stopAndDelete();
+    }
+
+    /**
+     * The JVM is exiting (Ctrl-C, SIGTERM, the end of main). The owner's own shutdown path
+     * (the demo's, a test's) closes its clients and then this broker; were the broker stopped
+     * first, those clients would retry it until their timeouts, with a warning per retry. So
+     * the hook waits for that close, and stops the broker itself only when nobody does.
+     */
+    private void stopLast() {
+        try {
+            if (closedLatch.await(OWNER_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         stopAndDelete();
     }
@@ -198,9 +249,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        child.stop(STOP_GRACE);
-        TempDirectories.deleteRecursively(directory);
-        LOG.info("Kafka broker at {} stopped", bootstrapServers());
+        try {
+            child.stop(STOP_GRACE);
+            TempDirectories.deleteRecursively(directory);
+            LOG.info("Kafka broker at {} stopped", bootstrapServers());
+        } finally {
+            closedLatch.countDown();
+        }
     }
 
     private void awaitReady(long deadlineNanos) {

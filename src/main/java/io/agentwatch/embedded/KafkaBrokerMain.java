@@ -1,6 +1,8 @@
 package io.agentwatch.embedded;
 
 import org.slf4j.Logger;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -14,6 +16,13 @@ import org.slf4j.LoggerFactory;
  * <p>The child also watches its parent. A shutdown hook in the parent covers Ctrl-C and normal
  * exits, but not {@code kill -9} (an IDE's stop button, a build tool's fork timeout); then the
  * broker notices that its parent is gone and stops itself instead of holding ports and CPU.
+ *
+ * <p>It ignores SIGINT. A terminal's Ctrl-C goes to every process of the foreground group, this
+ * child included, and a broker that stopped at once would leave the parent's clients (the
+ * detector, mid-commit) retrying a dead broker until their timeouts. The parent stops the
+ * broker after its clients, with SIGTERM.
+ *
+ * <p>Storage that is already formatted (a restart of the same broker) is kept as it is.
  *
  * <p>Arguments: {@code <server.properties> <cluster id>}.
  */
@@ -31,6 +40,7 @@ public final class KafkaBrokerMain {
         String propertiesFile = args[0];
         String clusterId = args[1];
         stopWhenParentExits();
+        Signal.handle(new Signal("INT"), SignalHandler.SIG_IGN);
         int formatExit = format(propertiesFile, clusterId);
         if (formatExit != 0) {
             System.exit(formatExit);
@@ -39,7 +49,8 @@ public final class KafkaBrokerMain {
     }
 
     private static int format(String propertiesFile, String clusterId) {
-        String[] formatArgs = {"format", "--standalone", "--cluster-id", clusterId, "--config", propertiesFile};
+        String[] formatArgs = {"format", "--standalone", "--ignore-formatted", "--cluster-id", clusterId,
+            "--config", propertiesFile};
         try {
             // Progress goes to stdout, which is the broker log.
             int exit = kafka.tools.StorageTool.execute(formatArgs, System.out);

@@ -3,6 +3,7 @@ package io.agentwatch.kafka;
 import io.agentwatch.topology.TopicNames;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +11,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -59,7 +64,7 @@ public final class TopicSetup {
             return List.of();
         }
         List<String> created = create(admin, missing);
-        awaitVisible(admin, created);
+        awaitReady(admin, created);
         return created;
     }
 
@@ -117,15 +122,19 @@ public final class TopicSetup {
     }
 
     /**
-     * A broker learns of a new topic shortly after the controller has created it; wait for that,
-     * so that the caller's next describe, produce or {@link #verifyInputs} finds the topic.
+     * A broker learns of a new topic shortly after the controller has created it, and creates
+     * the partitions' logs a moment after that: a producer that starts in between is told
+     * NOT_LEADER_OR_FOLLOWER, retries, and logs a warning per batch (and its idempotent batches
+     * in flight behind it OUT_OF_ORDER_SEQUENCE_NUMBER). Wait until every partition's leader
+     * answers a list-offsets request, so the caller's producers and {@link #verifyInputs} find
+     * the topics ready.
      */
-    private static void awaitVisible(Admin admin, List<String> topics) {
+    private static void awaitReady(Admin admin, List<String> topics) {
         long deadline = System.nanoTime() + VISIBLE_TIMEOUT.toNanos();
-        while (partitionCounts(admin, topics).size() < topics.size()) {
+        while (!leadersServe(admin, topics)) {
             if (System.nanoTime() > deadline) {
-                throw new KafkaException("topics " + topics + " were created but are still not visible after "
-                        + VISIBLE_TIMEOUT.toSeconds() + " s");
+                throw new KafkaException("topics " + topics + " were created but their partitions are still not "
+                        + "served after " + VISIBLE_TIMEOUT.toSeconds() + " s");
             }
             try {
                 Thread.sleep(50);
@@ -133,6 +142,29 @@ public final class TopicSetup {
                 Thread.currentThread().interrupt();
                 throw new InterruptException(e);
             }
+        }
+    }
+
+    private static boolean leadersServe(Admin admin, List<String> topics) {
+        if (partitionCounts(admin, topics).size() < topics.size()) {
+            return false;
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).topicNameValues().forEach((name, description) ->
+                await(description, "describe topic " + name).partitions().forEach(p ->
+                        request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        try {
+            admin.listOffsets(request, new ListOffsetsOptions().timeoutMs(1_000)).all().get();
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                return false;
+            }
+            throw new KafkaException("cannot list the offsets of " + topics + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
         }
     }
 

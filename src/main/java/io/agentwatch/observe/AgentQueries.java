@@ -18,8 +18,15 @@ interface AgentQueries {
     record Local(int partition) implements Route {
     }
 
-    /** Another instance owns the agent; {@code hostPort} is its {@code application.server}. */
-    record Remote(String hostPort) implements Route {
+    /**
+     * Another instance owns the agent; {@code hostPort} is its {@code application.server}.
+     * {@code standbyPartition} is the partition of the agent's task when this instance keeps a
+     * standby replica of it, else -1.
+     */
+    record Remote(String hostPort, int standbyPartition) implements Route {
+        Remote(String hostPort) {
+            this(hostPort, -1);
+        }
     }
 
     /** No owner is known right now (starting, rebalancing); the caller should retry. */
@@ -38,6 +45,14 @@ interface AgentQueries {
      *         migrating or restoring
      */
     Optional<AgentView> local(String agentId, int partition);
+
+    /**
+     * The agent's state from this instance's standby replica of {@code partition}, which may lag
+     * the owner's; empty when it holds nothing of the agent.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException when there is no such replica here
+     */
+    Optional<AgentView> standby(String agentId, int partition);
 
     /** {@code host:port} of the other instances of the application. */
     List<String> otherInstances();

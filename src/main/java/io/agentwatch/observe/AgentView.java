@@ -19,9 +19,12 @@ import java.util.Map;
  *
  * @param instance  the {@code host:port} that answered (the owner, also when the request was forwarded)
  * @param partition the input partition, and so the task, that holds the agent's state
+ * @param standby   true when the owner did not answer and {@code instance} answered from its
+ *                  standby replica, which may lag the owner by a moment
  */
 public record AgentView(String agentId, String instance, int partition, BaselineView baseline,
-                        int openSessions, List<SessionView> sessions, int tokenCount, List<TokenView> tokens) {
+                        int openSessions, List<SessionView> sessions, int tokenCount, List<TokenView> tokens,
+                        boolean standby) {
     /** Sessions and tokens listed at most; the counts say how many there are. */
     static final int MAX_LISTED = 100;
     /** Values listed per grain of the baseline. */
@@ -62,7 +65,12 @@ public record AgentView(String agentId, String instance, int partition, Baseline
                 .sorted(Comparator.comparingLong(TokenState::issuedAt).reversed())
                 .limit(MAX_LISTED).map(AgentView::token).toList();
         return new AgentView(agentId, instance, partition, baseline(baseline == null ? new Baseline() : baseline),
-                sessions.size(), sessionViews, tokens.size(), tokenViews);
+                sessions.size(), sessionViews, tokens.size(), tokenViews, false);
+    }
+
+    /** The same view, answered from a standby replica. */
+    public AgentView fromStandby() {
+        return new AgentView(agentId, instance, partition, baseline, openSessions, sessions, tokenCount, tokens, true);
     }
 
     private static BaselineView baseline(Baseline b) {

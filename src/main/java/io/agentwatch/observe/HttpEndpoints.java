@@ -9,7 +9,6 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.rules.Rules;
 import io.agentwatch.rules.RulesFileException;
-import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.InputRules;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,10 +52,11 @@ import org.slf4j.LoggerFactory;
  * <tr><td>GET /health</td><td>200 while the process is up (liveness)</td></tr>
  * <tr><td>GET /ready</td><td>200 when Kafka Streams is RUNNING, else 503 with its state</td></tr>
  * <tr><td>GET /agents/{agent_id}</td><td>200 {@link AgentView} JSON, from this instance or forwarded to
- *     the owner; 400 not a SPIFFE id; 404 unknown agent; 503 starting or rebalancing (retry);
- *     502 the owner did not answer</td></tr>
- * <tr><td>POST /admin/agents/{agent_id}/reset-baseline</td><td>202 queued on the owner (which
- *     restarts the baseline at the agent's next event); 400, 404, 503, 502 as above</td></tr>
+ *     the owner (or, when the owner does not answer, from this instance's standby replica, marked
+ *     {@code "standby": true}); 400 not a SPIFFE id; 404 unknown agent; 503 starting or rebalancing
+ *     (retry); 502 the owner did not answer and no standby is here</td></tr>
+ * <tr><td>POST /admin/agents/{agent_id}/reset-baseline</td><td>202 once the owner has recorded the
+ *     reset in Kafka (its stream task then restarts the baseline); 400, 404, 503, 502 as above</td></tr>
  * <tr><td>POST /admin/suppressions/reload</td><td>200 rules reloaded on every instance; 422 the file
  *     is invalid (the old rules stay); 502 another instance failed</td></tr>
  * <tr><td>POST /admin/rules/reload</td><td>the same for the analysts' rules (rules.file); a 422 lists
@@ -108,13 +108,13 @@ public final class HttpEndpoints implements AutoCloseable {
     private final ThreadLocal<PeerAnswer> peerAnswer = new ThreadLocal<>();
     private final Supplier<String> metrics;
     private final Suppressions suppressions;
-    private final BaselineResets resets;
+    private final BaselineResetRequests resets;
     private final Rules rules;
     private volatile AgentQueries queries;
 
     private HttpEndpoints(HttpServer server, HttpWorkers workers, String applicationServer, String adminToken,
-                          String readToken, Supplier<String> metrics, Suppressions suppressions, BaselineResets resets,
-                          Rules rules) {
+                          String readToken, Supplier<String> metrics, Suppressions suppressions,
+                          BaselineResetRequests resets, Rules rules) {
         this.server = server;
         this.workers = workers;
         this.applicationServer = applicationServer;
@@ -137,13 +137,13 @@ public final class HttpEndpoints implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound, saying which setting to change
      */
     public static HttpEndpoints start(AgentwatchConfig config, Supplier<String> metrics, Suppressions suppressions,
-                                      BaselineResets resets) {
+                                      BaselineResetRequests resets) {
         return start(config, metrics, suppressions, resets, Rules.none());
     }
 
     /** As above, with the analysts' rules that /admin/rules/reload reloads. */
     public static HttpEndpoints start(AgentwatchConfig config, Supplier<String> metrics, Suppressions suppressions,
-                                      BaselineResets resets, Rules rules) {
+                                      BaselineResetRequests resets, Rules rules) {
         String bind = config.getString(AgentwatchConfig.HTTP_BIND);
         int port = config.getInt(AgentwatchConfig.HTTP_PORT);
         String adminToken = secret(config, AgentwatchConfig.ADMIN_TOKEN);
@@ -307,7 +307,7 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     private void agent(HttpExchange ex, String rawId) throws IOException {
-        onOwner(ex, rawId, "GET", "", (agentId, view) -> json(ex, 200, view));
+        onOwner(ex, rawId, "GET", "", true, (agentId, view) -> json(ex, 200, view));
     }
 
     /** What to do with an agent's locally held state, on the instance that owns it. */
@@ -320,10 +320,13 @@ public final class HttpEndpoints implements AutoCloseable {
      * The routing every per-agent call shares: a malformed id is 400; before Kafka Streams
      * runs or while the owner cannot be located, 503; another instance's agent is forwarded
      * there ({@code method} on the same path + {@code suffix}); an agent nobody knows is 404;
-     * otherwise {@code action} runs here with the agent's state.
+     * otherwise {@code action} runs here with the agent's state. When the owner does not answer
+     * (it died, and the group has not yet noticed: a session timeout) a read may be served from
+     * this instance's standby replica of the agent's task ({@code standbyServes}), marked as such;
+     * anything else is 502.
      */
-    private void onOwner(HttpExchange ex, String rawId, String method, String suffix, OwnerAction action)
-            throws IOException {
+    private void onOwner(HttpExchange ex, String rawId, String method, String suffix, boolean standbyServes,
+                         OwnerAction action) throws IOException {
         String agentId = agentId(ex, rawId);
         if (agentId == null) {
             return;
@@ -336,7 +339,23 @@ public final class HttpEndpoints implements AutoCloseable {
         AgentQueries.Route route = q.route(agentId);
         if (route instanceof AgentQueries.Remote remote) {
             String base = suffix.isEmpty() ? AGENTS : ADMIN_AGENTS;
-            forward(ex, remote.hostPort(), method, base + encode(agentId) + suffix, suffix.isEmpty() ? readPeers : adminPeers);
+            IOException unanswered = forward(ex, remote.hostPort(), method, base + encode(agentId) + suffix,
+                    suffix.isEmpty() ? readPeers : adminPeers);
+            if (unanswered == null) {
+                return;
+            }
+            if (standbyServes && remote.standbyPartition() >= 0) {
+                Optional<AgentView> standby = readStandby(q, agentId, remote.standbyPartition());
+                if (standby.isPresent()) {
+                    LOG.info("{} did not answer for {}; answered from this instance's standby replica",
+                            remote.hostPort(), agentId);
+                    action.apply(agentId, standby.get());
+                    return;
+                }
+            }
+            error(ex, 502, "instance " + remote.hostPort() + " owns the agent but did not answer (" + unanswered
+                    + "): check that it is up and that its http.bind lets other instances reach it; if it died, "
+                    + "another instance takes the agent over within the session timeout (session.timeout.ms)");
         } else if (route instanceof AgentQueries.Unavailable unavailable) {
             error(ex, 503, "the agent's state cannot be located right now (" + unavailable.why()
                     + "): Kafka Streams is starting or rebalancing; retry in a few seconds");
@@ -365,12 +384,28 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
+    /** The standby replica's state, or empty when there is none here or it cannot be read now. */
+    private static Optional<AgentView> readStandby(AgentQueries q, String agentId, int partition) {
+        try {
+            return q.standby(agentId, partition);
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
     private void resetBaseline(HttpExchange ex, String rawId) throws IOException {
-        onOwner(ex, rawId, "POST", RESET_BASELINE, (agentId, view) -> {
-            resets.request(agentId);
-            LOG.info("baseline reset of {} requested over HTTP", agentId);
-            json(ex, 202, body("agent_id", agentId, "instance", applicationServer, "status", "queued",
-                    "detail", "the baseline restarts from LEARNING when the agent's next event is processed"));
+        onOwner(ex, rawId, "POST", RESET_BASELINE, false, (agentId, view) -> {
+            try {
+                resets.request(agentId, applicationServer);
+            } catch (IOException e) {
+                error(ex, 503, "the reset of " + agentId + " was not recorded (" + e.getMessage()
+                        + "): nothing changed; retry when the Kafka cluster answers");
+                return;
+            }
+            LOG.info("baseline reset of {} requested over HTTP and recorded", agentId);
+            json(ex, 202, body("agent_id", agentId, "instance", applicationServer, "status", "recorded",
+                    "detail", "recorded in Kafka; the baseline restarts from LEARNING once this instance's "
+                            + "stream task reads it, in order with the agent's events, also after a restart"));
         });
     }
 
@@ -444,32 +479,35 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
-    /** Passes the request to the owner and its answer back; never forwards a forwarded request. */
-    private void forward(HttpExchange ex, String hostPort, String method, String path, PeerAuth peers)
+    /**
+     * Passes the request to the owner and its answer back; never forwards a forwarded request.
+     * Returns null when the client got an answer, or why the owner did not answer (nothing was
+     * sent to the client then).
+     */
+    private IOException forward(HttpExchange ex, String hostPort, String method, String path, PeerAuth peers)
             throws IOException {
         if (ex.getRequestHeaders().getFirst(FORWARDED_HEADER) != null) {
             error(ex, 503, "the agent moved to another instance while the request was forwarded: retry");
-            return;
+            return null;
         }
         PeerCall call = peerCall(hostPort, method, path, peers);
         HttpResponse<byte[]> r;
         try {
             r = client.send(call.request(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            error(ex, 502, "instance " + hostPort + " owns the agent but did not answer (" + e
-                    + "): check that it is up and that its http.bind lets other instances reach it");
-            return;
+            return e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error(ex, 503, "interrupted while asking " + hostPort + ": retry");
-            return;
+            return null;
         }
         if (!call.answerProven(r)) {
             error(ex, 502, unproven(hostPort, r.statusCode()));
-            return;
+            return null;
         }
         r.headers().firstValue("Retry-After").ifPresent(v -> ex.getResponseHeaders().set("Retry-After", v));
         send(ex, r.statusCode(), r.headers().firstValue("Content-Type").orElse(JSON_TYPE), r.body());
+        return null;
     }
 
     private static String unproven(String hostPort, int status) {

@@ -5,7 +5,6 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.rules.Rules;
 import io.agentwatch.topology.AgentwatchTopology;
-import io.agentwatch.topology.BaselineResets;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -17,20 +16,21 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * <pre>{@code
  * Suppressions suppressions = Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE));
- * BaselineResets resets = new BaselineResets();
- * try (Observability obs = Observability.start(config, suppressions, resets)) {   // HTTP port bound here
+ * try (BaselineResetProducer resets = BaselineResetProducer.create(config);             // admin resets go to Kafka
+ *      Observability obs = Observability.start(config, suppressions, resets)) {          // HTTP port bound here
  *     MonitorServices services = new MonitorServices(catalog, suppressions, new RegistrySerdes(config),
- *             obs.observer(), Clock.systemUTC(), false, resets);                   // the SAME suppressions and resets
+ *             obs.observer(), Clock.systemUTC(), false);                                // the SAME suppressions
  *     KafkaStreams streams = new KafkaStreams(AgentwatchTopology.build(config, services),
- *             obs.streamsProperties(config));                                      // includes application.server
- *     obs.attach(streams);                                                         // before start: /ready says CREATED
+ *             obs.streamsProperties(config));                                           // includes application.server
+ *     obs.attach(streams);                                                              // before start: /ready says CREATED
  *     streams.start();
- *     ...                                                                          // wait; close streams before obs
+ *     ...                                                                               // wait; close streams before obs
  * }
  * }</pre>
  *
- * <p>The suppressions, baseline resets and rules must be the instances the topology uses: the admin
- * endpoints reload and queue through them. Close order: KafkaStreams first, then this.
+ * <p>The suppressions and rules must be the instances the topology uses: the admin endpoints
+ * reload through them. Baseline resets reach the topology through Kafka. Close order:
+ * KafkaStreams first, then this, then the reset producer.
  */
 public final class Observability implements AutoCloseable {
     private final MicrometerObserver metrics;
@@ -49,12 +49,12 @@ public final class Observability implements AutoCloseable {
      *
      * @throws java.io.UncheckedIOException when the HTTP address cannot be bound
      */
-    public static Observability start(AgentwatchConfig config, Suppressions suppressions, BaselineResets resets) {
+    public static Observability start(AgentwatchConfig config, Suppressions suppressions, BaselineResetRequests resets) {
         return start(config, suppressions, resets, Rules.none());
     }
 
     /** As above, serving /admin/rules/reload for {@code rules} and counting their reloads and errors. */
-    public static Observability start(AgentwatchConfig config, Suppressions suppressions, BaselineResets resets,
+    public static Observability start(AgentwatchConfig config, Suppressions suppressions, BaselineResetRequests resets,
                                       Rules rules) {
         MicrometerObserver metrics = new MicrometerObserver();
         try {

@@ -59,23 +59,36 @@ final class StreamsAgentQueries implements AgentQueries {
         if (metadata.activeHost().equals(self)) {
             return new Local(metadata.partition());
         }
-        return new Remote(metadata.activeHost().host() + ":" + metadata.activeHost().port());
+        return new Remote(metadata.activeHost().host() + ":" + metadata.activeHost().port(),
+                metadata.standbyHosts().contains(self) ? metadata.partition() : -1);
     }
 
     @Override
     public Optional<AgentView> local(String agentId, int partition) {
-        Baseline baseline = this.<Baseline>store(Names.BASELINES_STORE, partition).get(agentId);
-        List<SessionState> sessions = ofAgent(this.store(Names.SESSIONS_STORE, partition), agentId);
-        List<TokenState> tokens = ofAgent(this.store(Names.TOKENS_STORE, partition), agentId);
+        return view(agentId, partition, false);
+    }
+
+    @Override
+    public Optional<AgentView> standby(String agentId, int partition) {
+        return view(agentId, partition, true);
+    }
+
+    private Optional<AgentView> view(String agentId, int partition, boolean standby) {
+        Baseline baseline = this.<Baseline>store(Names.BASELINES_STORE, partition, standby).get(agentId);
+        List<SessionState> sessions = ofAgent(this.store(Names.SESSIONS_STORE, partition, standby), agentId);
+        List<TokenState> tokens = ofAgent(this.store(Names.TOKENS_STORE, partition, standby), agentId);
         if (baseline == null && sessions.isEmpty() && tokens.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(AgentView.of(agentId, self.host() + ":" + self.port(), partition, baseline, sessions, tokens));
+        AgentView view = AgentView.of(agentId, self.host() + ":" + self.port(), partition, baseline, sessions, tokens);
+        return Optional.of(standby ? view.fromStandby() : view);
     }
 
-    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
-                .withPartition(partition));
+    /** {@code stale}: standby replicas (and restoring stores) too, not only the active task's. */
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition, boolean stale) {
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query = StoreQueryParameters
+                .fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(partition);
+        return streams.store(stale ? query.enableStaleStores() : query);
     }
 
     /** Keys are agent|id (see {@link Names#key}), so an agent's entries are one prefix range. */

@@ -89,13 +89,7 @@ public final class Responder {
         double drift = 0;
         int driftEvents = 0;
         Severity max = null;
-        for (Detection d : detections) {
-            if (d.key() != null) {
-                if (memory.raised(d.key()) || raised.contains(d.key())) {
-                    continue;
-                }
-                raised.add(d.key());
-            }
+        for (Detection d : fresh(detections, memory, raised)) {
             String tool = call == null ? null : call.tool();
             String boundary = call == null ? null : call.boundary();
             List<String> destinations = call == null ? List.of() : call.destinations();
@@ -185,6 +179,24 @@ public final class Responder {
                 covered.tokens().stream().map(TokenState::tokenId).toList(), in.session().sessionId(), findingIds,
                 widest.finding.getSummary(), in.call() == null ? null : in.call().eventId(), in.eventTime(),
                 expires, settings().signer());
+    }
+
+    /**
+     * The detections whose key the session has not raised yet (their keys are added to
+     * {@code raised}), one per rule: two of the same rule about the same event are merged.
+     */
+    private static List<Detection> fresh(List<Detection> detections, ResponseMemory memory, List<String> raised) {
+        Map<String, Detection> byRule = new LinkedHashMap<>();
+        for (Detection d : detections) {
+            if (d.key() != null) {
+                if (memory.raised(d.key()) || raised.contains(d.key())) {
+                    continue;
+                }
+                raised.add(d.key());
+            }
+            byRule.merge(d.detector() + "/" + d.rule(), d, Detection::mergedWith);
+        }
+        return List.copyOf(byRule.values());
     }
 
     /** What a command of {@code scope} would revoke, or null when earlier commands already cover it. */

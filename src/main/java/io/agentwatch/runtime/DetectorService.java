@@ -11,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -22,17 +24,25 @@ import org.slf4j.LoggerFactory;
  * co-partitioned, builds the topology, starts Kafka Streams and reports how it ended. An
  * exception that escapes the dead-letter handlers (a registry outage, a broker problem) shuts
  * the client down, so a supervisor restarts it and the records are retried: nothing is skipped.
+ * So does a cluster that has not answered for longer than {@code task.timeout.ms}
+ * ({@link ClusterWatch}).
  */
 public final class DetectorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DetectorService.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
+    private final CloseOptions closeOptions;
+    private final ClusterWatch clusterWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean failed;
+    private volatile String failure;
 
-    private DetectorService(KafkaStreams streams) {
+    private DetectorService(KafkaStreams streams, CloseOptions closeOptions, Properties props) {
         this.streams = streams;
+        this.closeOptions = closeOptions;
+        this.clusterWatch = new ClusterWatch(Admin.create(adminProperties(props)),
+                Duration.ofMillis(new StreamsConfig(props).getLong(StreamsConfig.TASK_TIMEOUT_MS_CONFIG)), this::fail);
     }
 
     /**
@@ -50,7 +60,7 @@ public final class DetectorService implements AutoCloseable {
         }
         verifyInputs(config, props);
         KafkaStreams streams = new KafkaStreams(AgentwatchTopology.build(config, services), props);
-        DetectorService service = new DetectorService(streams);
+        DetectorService service = new DetectorService(streams, closeOptions(props), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread failed; shutting down so a restart can retry from the last commit", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -58,17 +68,41 @@ public final class DetectorService implements AutoCloseable {
         streams.setStateListener((now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.ERROR) {
-                service.failed = true;
-                service.stopped.countDown();
+                service.fail("Kafka Streams went to ERROR");
             } else if (now == KafkaStreams.State.NOT_RUNNING) {
                 service.stopped.countDown();
             }
         });
         streams.start();
+        service.clusterWatch.start();
         return service;
     }
 
-    private static void verifyInputs(AgentwatchConfig config, Properties streamsProps) {
+    private void fail(String why) {
+        LOG.error("{}: stopping, so that a supervisor restarts agentwatch", why);
+        failure = why;
+        failed = true;
+        stopped.countDown();
+    }
+
+    /**
+     * Kafka Streams' consumers stay in the group when closed, so their partitions would wait a
+     * whole session timeout before another instance takes them over. A dynamic member leaves on
+     * close, and the group rebalances at once. A static member ({@code group.instance.id}) stays:
+     * its restart takes its own tasks back without any rebalance.
+     */
+    private static CloseOptions closeOptions(Properties props) {
+        String key = ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
+        boolean staticMember = props.get(key) != null || props.get(StreamsConfig.consumerPrefix(key)) != null
+                || props.get(StreamsConfig.mainConsumerPrefix(key)) != null;
+        return CloseOptions.groupMembershipOperation(staticMember
+                        ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT);
+    }
+
+    /** The cluster settings of the Streams properties that an Admin client takes. */
+    private static Properties adminProperties(Properties streamsProps) {
         Properties adminProps = new Properties();
         streamsProps.forEach((k, v) -> {
             String key = k.toString();
@@ -76,6 +110,11 @@ public final class DetectorService implements AutoCloseable {
                 adminProps.put(key, v);
             }
         });
+        return adminProps;
+    }
+
+    private static void verifyInputs(AgentwatchConfig config, Properties streamsProps) {
+        Properties adminProps = adminProperties(streamsProps);
         // Fail fast with a useful message when the cluster cannot be reached, instead of the
         // client's default minute and a message about node assignment.
         adminProps.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
@@ -96,7 +135,7 @@ public final class DetectorService implements AutoCloseable {
         return streams;
     }
 
-    /** Waits until Kafka Streams stops; true when it went to ERROR. */
+    /** Waits until Kafka Streams stops; true when it failed: it went to ERROR, or the cluster was gone too long. */
     public boolean awaitStop(Duration max) throws InterruptedException {
         stopped.await(max.toMillis(), TimeUnit.MILLISECONDS);
         return failed;
@@ -106,8 +145,14 @@ public final class DetectorService implements AutoCloseable {
         return failed;
     }
 
+    /** Why the service failed, or null. */
+    public String failure() {
+        return failure;
+    }
+
     @Override
     public void close() {
-        streams.close(CLOSE_TIMEOUT);
+        clusterWatch.close();
+        streams.close(closeOptions);
     }
 }

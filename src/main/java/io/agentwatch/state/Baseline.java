@@ -95,6 +95,9 @@ public final class Baseline {
             }
             return;
         }
+        if (s.learning().forgotten()) {
+            return;
+        }
         s.learning().values().forEach((grainName, counts) -> {
             Grain g = grain(grainName);
             counts.forEach((value, n) -> g.learn(value, n, now, policy.halfLifeMs(), policy.maxValues()));

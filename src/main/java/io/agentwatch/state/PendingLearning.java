@@ -21,8 +21,24 @@ public final class PendingLearning {
     Map<String, Map<String, Integer>> pending = new TreeMap<>();
     TreeSet<Long> days = new TreeSet<>();
     LinkedHashSet<String> destinations = new LinkedHashSet<>();
+    /** Set once the session outgrew its size limit: nothing of it is learned. */
+    boolean forgotten;
+
+    /** Nothing of this session will be learned. */
+    void forget() {
+        forgotten = true;
+        pending.clear();
+        destinations.clear();
+    }
+
+    public boolean forgotten() {
+        return forgotten;
+    }
 
     void record(Call c, String previousTool, Set<String> sensitiveReadBoundaries) {
+        if (forgotten) {
+            return;
+        }
         days.add(Math.floorDiv(c.time(), 86_400_000L));
         for (Grains.Value v : Grains.of(c, previousTool, sensitiveReadBoundaries)) {
             Map<String, Integer> counts = pending.computeIfAbsent(v.grain(), k -> new HashMap<>());

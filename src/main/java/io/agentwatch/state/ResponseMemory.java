@@ -17,6 +17,8 @@ import java.util.Set;
 public final class ResponseMemory {
     static final int MAX_RAISED = 128;
     static final int MAX_IMPLICATED = 32;
+    /** Keys longer than this are remembered by their hash: a key can hold a list of long destinations. */
+    static final int MAX_KEY_CHARS = 128;
 
     /** What one response adds to the memory. */
     public record Update(List<String> raised, int risk, Severity maxSeverity, double drift, int driftEvents,
@@ -37,7 +39,7 @@ public final class ResponseMemory {
 
     public void apply(Update u) {
         for (String key : u.raised()) {
-            raised.add(key);
+            raised.add(stored(key));
             if (raised.size() > MAX_RAISED) {
                 raised.remove(raised.iterator().next());
             }
@@ -60,7 +62,20 @@ public final class ResponseMemory {
 
     /** True when a finding with this de-duplication key was already raised in the session. */
     public boolean raised(String key) {
-        return raised.contains(key);
+        return raised.contains(stored(key));
+    }
+
+    private static String stored(String key) {
+        if (key.length() <= MAX_KEY_CHARS) {
+            return key;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
+        }
     }
 
     public int risk() {

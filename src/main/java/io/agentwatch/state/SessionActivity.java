@@ -27,6 +27,8 @@ public final class SessionActivity {
     static final int MAX_DENIED = 32;
     static final int MAX_RATE_WINDOWS = 64;
     static final int MAX_UNVETTED_SOURCES = 16;
+    /** What a shrunk session keeps of each list. */
+    static final int SHRUNK_RECENT = 4;
 
     /** One call, as remembered for evidence. */
     public record Step(String eventId, String tool, Operation operation, String boundary, Sensitivity sensitivity,
@@ -115,6 +117,17 @@ public final class SessionActivity {
         }
         countRate(c.time(), rateWindowMs);
         lastTool = c.tool();
+    }
+
+    /** Keeps the latest few calls and reads; see {@link SessionState#shrink}. */
+    void shrink() {
+        while (recent.size() > SHRUNK_RECENT) {
+            recent.removeFirst();
+        }
+        trimOldest(sensitiveReads, SHRUNK_RECENT);
+        trimOldest(boundaries, SHRUNK_RECENT);
+        trimOldest(unvettedSources, SHRUNK_RECENT);
+        rateHistory.clear();
     }
 
     void useToken(String tokenId) {

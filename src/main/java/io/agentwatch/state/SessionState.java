@@ -40,6 +40,16 @@ public final class SessionState {
         activity.record(c, novelties, rateWindowMs, deniedWindowMs);
     }
 
+    /**
+     * Makes a session that grew too large to store small again: it keeps its latest calls and
+     * what the detectors and the responder need, and gives up what the baseline would learn
+     * from it (a session that large is not normal behaviour to learn).
+     */
+    public void shrink() {
+        activity.shrink();
+        learning.forget();
+    }
+
     /** A token issued for this session: the session lasts at least as long as the token. */
     public void useToken(String tokenId) {
         activity.useToken(tokenId);

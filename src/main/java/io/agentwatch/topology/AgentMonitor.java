@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.FindingFeedback;
@@ -25,6 +26,7 @@ import io.agentwatch.state.Baseline;
 import io.agentwatch.state.BaselinePolicy;
 import io.agentwatch.state.SessionActivity;
 import io.agentwatch.state.SessionState;
+import io.agentwatch.state.StateSerde;
 import io.agentwatch.state.TokenState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -59,6 +62,11 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     /** Deserialized baselines kept in memory; this task is their only writer, so the cache stays exact. */
     private static final int BASELINE_CACHE_SIZE = 10_000;
     private static final int SESSION_CACHE_SIZE = 10_000;
+    /** A session's stored size is checked every this many calls ... */
+    private static final int SIZE_CHECK_EVERY = 16;
+    /** ... and at every call with a field longer than this. */
+    private static final int LONG_FIELD_CHARS = 256;
+    private static final StateSerde<SessionState> SESSION_SERDE = StateSerde.sessions();
 
     private final MonitorServices services;
     private final DetectionSettings settings;
@@ -68,6 +76,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private final long sessionEndAfterMs;
     private final long retentionMs;
     private final Duration punctuateInterval;
+    private final StateLimits limits;
     private final Detectors detectors;
     private final DelegationDetector delegation = new DelegationDetector();
 
@@ -76,7 +85,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private KeyValueStore<String, Baseline> baselines;
     private KeyValueStore<String, FindingMemory> memories;
     private TokenDirectory directory;
-    private final SweepIndex index = new SweepIndex();
+    private final SweepIndex index;
     private final Map<String, Baseline> baselineCache = lruCache(BASELINE_CACHE_SIZE);
     /** Deserialized open sessions; writes still go to the store on every call, reads skip decoding. */
     private final Map<String, SessionState> sessionCache = lruCache(SESSION_CACHE_SIZE);
@@ -91,7 +100,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
      */
     public AgentMonitor(MonitorServices services, DetectionSettings settings, BaselinePolicy baselinePolicy,
                         Responder responder, Verdicts verdicts, Duration sessionEndAfter, Duration retention,
-                        Duration punctuateInterval) {
+                        Duration punctuateInterval, StateLimits limits) {
         this.services = services;
         this.settings = settings;
         this.baselinePolicy = baselinePolicy;
@@ -101,6 +110,15 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         this.retentionMs = retention.toMillis();
         this.punctuateInterval = punctuateInterval;
         this.detectors = new Detectors(services.rules().detector());
+        this.limits = limits;
+        this.index = new SweepIndex(limits.maxTokenLifetimeMs());
+    }
+
+    /**
+     * What keeps one agent from growing the state without bound: open sessions per agent, the
+     * stored size of a session, and how long a token is kept whatever expiry it claims.
+     */
+    public record StateLimits(int maxOpenSessions, int maxSessionBytes, long maxTokenLifetimeMs) {
     }
 
     private static <V> Map<String, V> lruCache(int capacity) {
@@ -133,13 +151,10 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     @Override
     public void process(Record<String, SpecificRecord> record) {
         long start = System.nanoTime();
-        if (services.resets().take(record.key())) {
-            baselines.delete(record.key());
-            baselineCache.remove(record.key());
-            index.agent(record.key(), null);
-        }
         SpecificRecord value = record.value();
-        if (value instanceof ToolCall c) {
+        if (value instanceof BaselineReset) {
+            resetBaseline(record.key());
+        } else if (value instanceof ToolCall c) {
             services.observer().eventIn("tool_call");
             onToolCall(Call.of(c, services.catalog()));
         } else if (value instanceof TokenIssued t) {
@@ -155,10 +170,18 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         services.observer().recordProcessed(System.nanoTime() - start);
     }
 
+    /** An operator's reset (agent.baseline-resets): the agent's baseline starts again from LEARNING. */
+    private void resetBaseline(String agentId) {
+        baselines.delete(agentId);
+        baselineCache.remove(agentId);
+        index.agent(agentId, null);
+    }
+
     private void onToolCall(Call call) {
         String sessionKey = Names.key(call.agentId(), call.sessionId());
         SessionState session = session(sessionKey);
         if (session == null) {
+            makeRoomForASession(call);
             session = new SessionState(call.agentId(), call.sessionId(), call.time());
         }
         TokenState token = call.tokenId() == null ? null : tokens.get(Names.key(call.agentId(), call.tokenId()));
@@ -168,7 +191,46 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         SessionActivity.Novelties novelties = ctx.novelties();
         respond(detections, session, call, call.eventId(), call.time(), baseline.state(), true, call.eventId());
         session.record(call, novelties, settings.rateWindowMs(), settings.deniedWindowMs());
+        if (session.activity().events() % SIZE_CHECK_EVERY == 0 || hasLongField(call)) {
+            keepWithinSize(session);
+        }
         putSession(sessionKey, session);
+    }
+
+    /**
+     * Every collection of a session is bounded; this bounds the total, long strings included. It
+     * costs an encoding, so it runs every few calls, and at every call that brings a long string.
+     */
+    private void keepWithinSize(SessionState s) {
+        if (SESSION_SERDE.encode(s).length > limits.maxSessionBytes()) {
+            s.shrink();
+        }
+    }
+
+    private static boolean hasLongField(Call c) {
+        return Stream.of(c.eventId(), c.tool(), c.target(), c.boundary(), c.sessionId())
+                .anyMatch(f -> f != null && f.length() > LONG_FIELD_CHARS);
+    }
+
+    /**
+     * An agent at its limit of open sessions loses its oldest one, unlearned, with a finding: a
+     * flood of sessions must neither fill the state nor teach the baseline.
+     */
+    private void makeRoomForASession(Call call) {
+        while (index.openSessions(call.agentId()) >= limits.maxOpenSessions()) {
+            String oldest = index.oldestSession(call.agentId());
+            SessionState evicted = session(oldest);
+            dropSession(oldest);
+            if (evicted == null) {
+                continue;
+            }
+            Detection d = Detection.of(Detection.RATE_ANOMALY, "session.evicted", Severity.LOW, 0)
+                    .summary(call.agentId() + " has " + limits.maxOpenSessions() + " sessions open; its oldest, "
+                            + evicted.sessionId() + ", was closed unlearned to make room for " + call.sessionId())
+                    .key("session.evicted").build();
+            respond(List.of(d), evicted, null, call.eventId(), call.time(), baseline(call.agentId()).state(), false,
+                    call.eventId());
+        }
     }
 
     private void onTokenIssued(TokenIssued t) {
@@ -413,10 +475,14 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                 b.sessionEnded(s, now, baselinePolicy);
                 storeBaseline(s.agentId(), b);
             }
-            sessions.delete(key);
-            sessionCache.remove(key);
-            index.sessionClosed(key);
+            dropSession(key);
         }
+    }
+
+    private void dropSession(String key) {
+        sessions.delete(key);
+        sessionCache.remove(key);
+        index.sessionClosed(key);
     }
 
     /**
@@ -465,8 +531,8 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private void reportState() {
         String task = context().taskId().toString();
         services.observer().agents(task, index.learningAgents(), index.activeAgents());
-        services.observer().storeEntries(task, Names.TOKENS_STORE, tokens.approximateNumEntries());
-        services.observer().storeEntries(task, Names.SESSIONS_STORE, sessions.approximateNumEntries());
-        services.observer().storeEntries(task, Names.BASELINES_STORE, baselines.approximateNumEntries());
+        services.observer().storeEntries(task, Names.TOKENS_STORE, index.tokenCount());
+        services.observer().storeEntries(task, Names.SESSIONS_STORE, index.sessionCount());
+        services.observer().storeEntries(task, Names.BASELINES_STORE, index.baselineCount());
     }
 }

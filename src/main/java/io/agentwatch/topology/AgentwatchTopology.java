@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
@@ -45,8 +46,9 @@ import org.apache.kafka.streams.state.Stores;
  * services. {@code run}, {@code demo}, {@code replay} and the tests all call {@link #build}.
  *
  * <pre>
- * tool-calls / token-issuances / token-revocations / finding-feedback ─► validate ─► agent-monitor ─► findings
- *                                                                      │ stores   ├► revoke-commands
+ * tool-calls / token-issuances / token-revocations /
+ * baseline-resets / finding-feedback ──────────────► validate ─► agent-monitor ─► findings
+ *                                                       │ bad ─► dlq   │ stores   ├► revoke-commands
  *                                                                      │          └► token-index
  * token-index ─► token-index-updater (global store, read by agent-monitor)
  * </pre>
@@ -57,6 +59,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class AgentwatchTopology {
     /** The sources' offset reset: none of their own, auto.offset.reset applies. */
     private static final AutoOffsetReset DEFAULT_RESET = null;
+    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
 
     private AgentwatchTopology() {
     }
@@ -71,7 +74,10 @@ public final class AgentwatchTopology {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
-        p.put("processing.exception.handler.global.enabled", true);
+        p.put(GLOBAL_PROCESSING_HANDLER, true);
+        // The main consumer's partition assignor builds a StreamsConfig of its own from the
+        // consumer's settings and warns that the global handler is off unless it sees the key too.
+        p.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_HANDLER), true);
         p.put(DeadLetterExceptionHandler.DLQ_TOPIC_CONFIG, TopicNames.from(config).deadLetters());
         p.put(DeadLetterExceptionHandler.OBSERVER_CONFIG, observer);
         return p;
@@ -98,6 +104,10 @@ public final class AgentwatchTopology {
                 in.values(serdes.forClass(TokenIssued.class).deserializer()), topics.tokenIssuances());
         t.addSource(DEFAULT_RESET, Names.TOKEN_REVOCATIONS_SOURCE, guard, in.keys(),
                 in.values(serdes.forClass(TokenRevoked.class).deserializer()), topics.tokenRevocations());
+        // Not signed by a gateway: agentwatch's own HTTP endpoint writes these.
+        t.addSource(DEFAULT_RESET, Names.BASELINE_RESETS_SOURCE, guard, keys,
+                upcast(serdes.forClass(BaselineReset.class).deserializer()), topics.baselineResets());
+        // Signed like the events when signatures are required: a verdict can suppress findings.
         t.addSource(DEFAULT_RESET, Names.FINDING_FEEDBACK_SOURCE, guard, in.keys(),
                 in.values(serdes.forClass(FindingFeedback.class).deserializer()), topics.findingFeedback());
 
@@ -105,7 +115,7 @@ public final class AgentwatchTopology {
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator = () -> new InputValidator(rules, timeRule);
         t.addProcessor(Names.VALIDATE, validator,
                 Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE,
-                Names.FINDING_FEEDBACK_SOURCE);
+                Names.BASELINE_RESETS_SOURCE, Names.FINDING_FEEDBACK_SOURCE);
 
         DetectionSettings detection = DetectionSettings.from(config);
         BaselinePolicy learning = new BaselinePolicy(config.getInt(AgentwatchConfig.BASELINE_MIN_EVENTS),
@@ -115,6 +125,9 @@ public final class AgentwatchTopology {
                 config.getInt(AgentwatchConfig.DESTINATION_QUARANTINE_SESSIONS));
         Responder responder = new Responder(new ResponsePolicy(ResponseSettings.from(config)), services.suppressions());
         Verdicts verdicts = new Verdicts(learning, config.duration(AgentwatchConfig.FEEDBACK_SUPPRESSION_TTL).toMillis());
+        AgentMonitor.StateLimits limits = new AgentMonitor.StateLimits(config.getInt(AgentwatchConfig.SESSION_MAX_OPEN),
+                config.getInt(AgentwatchConfig.SESSION_MAX_BYTES),
+                config.duration(AgentwatchConfig.STATE_TOKEN_MAX_LIFETIME).toMillis());
         Duration sessionEndAfter = config.duration(AgentwatchConfig.SESSION_IDLE_TIMEOUT)
                 .plus(config.duration(AgentwatchConfig.MAX_FUTURE_SKEW));
         t.addProcessor(Names.AGENT_MONITOR, new ProcessorSupplier<String, SpecificRecord, Object, Object>() {
@@ -122,7 +135,7 @@ public final class AgentwatchTopology {
             public AgentMonitor get() {
                 return new AgentMonitor(services, detection, learning, responder, verdicts, sessionEndAfter,
                         config.duration(AgentwatchConfig.STATE_RETENTION),
-                        config.duration(AgentwatchConfig.PUNCTUATE_INTERVAL));
+                        config.duration(AgentwatchConfig.PUNCTUATE_INTERVAL), limits);
             }
 
             @Override

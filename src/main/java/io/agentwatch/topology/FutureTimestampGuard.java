@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -32,6 +33,13 @@ final class FutureTimestampGuard implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+        if (record.value() instanceof BaselineReset) {
+            // An operator's request carries the wall clock, which can be far ahead of the events
+            // still to be processed (a backlog, a replayed day): it must not move stream time, or
+            // the sweep would close sessions and purge tokens early. The lowest timestamp also has
+            // the task apply it before the events buffered with it.
+            return 0;
+        }
         // Event time (occurred_at, issued_at, revoked_at) is what every decision uses, whatever
         // timestamp the producer put on the record; anything else keeps the record's timestamp.
         long timestamp = record.value() instanceof SpecificRecord event && isInputEvent(event)

@@ -1,6 +1,7 @@
 package io.agentwatch.topology;
 
 import io.agentwatch.avro.Actor;
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
@@ -72,7 +73,7 @@ public final class InputRules {
                     + " are never deleted, send a TokenRevoked to end a token");
         }
         if (!(value instanceof ToolCall || value instanceof TokenIssued || value instanceof TokenRevoked
-                || value instanceof FindingFeedback)) {
+                || value instanceof BaselineReset || value instanceof FindingFeedback)) {
             throw new ValidationException("unexpected-type", "not an input event: " + value.getClass().getSimpleName());
         }
         if (key == null) {
@@ -100,6 +101,8 @@ public final class InputRules {
         } else if (value instanceof TokenRevoked r) {
             agent(key, r.getAgentId());
             required("token_id", r.getTokenId());
+        } else if (value instanceof BaselineReset r) {
+            agent(key, r.getAgentId());
         } else if (value instanceof FindingFeedback f) {
             agent(key, f.getAgentId());
             required("feedback_id", f.getFeedbackId());

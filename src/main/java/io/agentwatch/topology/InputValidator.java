@@ -1,5 +1,6 @@
 package io.agentwatch.topology;
 
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.trace.TraceEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ContextualProcessor;
@@ -24,6 +25,12 @@ public final class InputValidator extends ContextualProcessor<String, SpecificRe
     @Override
     public void process(Record<String, SpecificRecord> record) {
         rules.check(record.key(), record.value());
+        if (record.value() instanceof BaselineReset) {
+            // An operator's request, not an event: no event time to judge, and its timestamp (0)
+            // keeps it out of stream time.
+            context().forward(record, Names.AGENT_MONITOR);
+            return;
+        }
         long eventTime = TraceEvent.eventTime(record.value()).toEpochMilli();
         time.check(eventTime, latestAccepted);
         latestAccepted = Math.max(latestAccepted, eventTime);

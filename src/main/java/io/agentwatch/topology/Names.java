@@ -9,6 +9,7 @@ public final class Names {
     public static final String TOOL_CALLS_SOURCE = "tool-calls-source";
     public static final String TOKEN_ISSUANCES_SOURCE = "token-issuances-source";
     public static final String TOKEN_REVOCATIONS_SOURCE = "token-revocations-source";
+    public static final String BASELINE_RESETS_SOURCE = "baseline-resets-source";
     public static final String FINDING_FEEDBACK_SOURCE = "finding-feedback-source";
     public static final String VALIDATE = "validate";
     public static final String AGENT_MONITOR = "agent-monitor";

@@ -5,6 +5,7 @@ import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,12 +30,24 @@ final class SweepIndex {
     }
 
     private final Map<String, OpenSession> sessions = new HashMap<>();
+    /** Each agent's open sessions, in the order they opened: the first is the one to evict. */
+    private final Map<String, LinkedHashSet<String>> sessionsByAgent = new HashMap<>();
     private final Map<String, TokenTimes> tokens = new HashMap<>();
     private final Map<String, Boolean> agents = new HashMap<>();
+    private final long maxTokenLifetimeMs;
+
+    /**
+     * @param maxTokenLifetimeMs a token is treated as ended this long after its issuance at the
+     *                           latest, so that one claiming to expire in year 9999 is purged too
+     */
+    SweepIndex(long maxTokenLifetimeMs) {
+        this.maxTokenLifetimeMs = maxTokenLifetimeMs;
+    }
 
     void rebuild(KeyValueStore<String, SessionState> sessionStore, KeyValueStore<String, TokenState> tokenStore,
                  KeyValueStore<String, Baseline> baselineStore) {
         sessions.clear();
+        sessionsByAgent.clear();
         tokens.clear();
         agents.clear();
         try (KeyValueIterator<String, SessionState> it = sessionStore.all()) {
@@ -50,15 +63,35 @@ final class SweepIndex {
 
     void session(String key, SessionState s) {
         sessions.put(key, new OpenSession(s.agentId(), s.activity().lastSeen(), Set.copyOf(s.activity().tokens())));
+        sessionsByAgent.computeIfAbsent(s.agentId(), a -> new LinkedHashSet<>()).add(key);
     }
 
     void sessionClosed(String key) {
-        sessions.remove(key);
+        OpenSession s = sessions.remove(key);
+        if (s != null) {
+            Set<String> open = sessionsByAgent.get(s.agentId());
+            open.remove(key);
+            if (open.isEmpty()) {
+                sessionsByAgent.remove(s.agentId());
+            }
+        }
+    }
+
+    int openSessions(String agentId) {
+        Set<String> open = sessionsByAgent.get(agentId);
+        return open == null ? 0 : open.size();
+    }
+
+    /** The agent's session that opened first among those still open, or null. */
+    String oldestSession(String agentId) {
+        Set<String> open = sessionsByAgent.get(agentId);
+        return open == null || open.isEmpty() ? null : open.iterator().next();
     }
 
     void token(String key, TokenState t) {
         boolean awaiting = t.awaitingConfirmation() && !t.unconfirmedReported();
-        tokens.put(key, new TokenTimes(t.endedAt(), awaiting ? t.commandAt() : 0));
+        long endedAt = Math.min(t.endedAt(), t.issuedAt() + Math.min(maxTokenLifetimeMs, Long.MAX_VALUE - t.issuedAt()));
+        tokens.put(key, new TokenTimes(endedAt, awaiting ? t.commandAt() : 0));
     }
 
     void tokenPurged(String key) {
@@ -122,6 +155,19 @@ final class SweepIndex {
             }
         });
         return out;
+    }
+
+    /** Entries of the three stores, counted exactly (RocksDB's own count is an estimate). */
+    long sessionCount() {
+        return sessions.size();
+    }
+
+    long tokenCount() {
+        return tokens.size();
+    }
+
+    long baselineCount() {
+        return agents.size();
     }
 
     long activeAgents() {

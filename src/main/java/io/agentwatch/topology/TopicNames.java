@@ -14,6 +14,7 @@ public record TopicNames(
         String toolCalls,
         String tokenIssuances,
         String tokenRevocations,
+        String baselineResets,
         String findings,
         String revokeCommands,
         String tokenIndex,
@@ -24,6 +25,7 @@ public record TopicNames(
         Objects.requireNonNull(toolCalls, "toolCalls");
         Objects.requireNonNull(tokenIssuances, "tokenIssuances");
         Objects.requireNonNull(tokenRevocations, "tokenRevocations");
+        Objects.requireNonNull(baselineResets, "baselineResets");
         Objects.requireNonNull(findings, "findings");
         Objects.requireNonNull(revokeCommands, "revokeCommands");
         Objects.requireNonNull(tokenIndex, "tokenIndex");
@@ -36,6 +38,7 @@ public record TopicNames(
         return new TopicNames(c.getString(AgentwatchConfig.TOPIC_TOOL_CALLS),
                 c.getString(AgentwatchConfig.TOPIC_TOKEN_ISSUANCES),
                 c.getString(AgentwatchConfig.TOPIC_TOKEN_REVOCATIONS),
+                c.getString(AgentwatchConfig.TOPIC_BASELINE_RESETS),
                 c.getString(AgentwatchConfig.TOPIC_FINDINGS),
                 c.getString(AgentwatchConfig.TOPIC_REVOKE_COMMANDS),
                 c.getString(AgentwatchConfig.TOPIC_TOKEN_INDEX),
@@ -48,6 +51,7 @@ public record TopicNames(
         return Map.of(AgentwatchConfig.TOPIC_TOOL_CALLS, toolCalls,
                 AgentwatchConfig.TOPIC_TOKEN_ISSUANCES, tokenIssuances,
                 AgentwatchConfig.TOPIC_TOKEN_REVOCATIONS, tokenRevocations,
+                AgentwatchConfig.TOPIC_BASELINE_RESETS, baselineResets,
                 AgentwatchConfig.TOPIC_FINDINGS, findings,
                 AgentwatchConfig.TOPIC_REVOKE_COMMANDS, revokeCommands,
                 AgentwatchConfig.TOPIC_TOKEN_INDEX, tokenIndex,
@@ -57,19 +61,23 @@ public record TopicNames(
 
     public static TopicNames defaults() {
         return new TopicNames(Topics.TOOL_CALLS, Topics.TOKEN_ISSUANCES, Topics.TOKEN_REVOCATIONS,
-                Topics.FINDINGS, Topics.REVOKE_COMMANDS, Topics.TOKEN_INDEX, Topics.DLQ, Topics.FINDING_FEEDBACK);
+                Topics.BASELINE_RESETS, Topics.FINDINGS, Topics.REVOKE_COMMANDS, Topics.TOKEN_INDEX, Topics.DLQ,
+                Topics.FINDING_FEEDBACK);
     }
 
     /** The same names with {@code prefix} in front: lets tests that share one broker keep apart. */
     public TopicNames withPrefix(String prefix) {
         return new TopicNames(prefix + toolCalls, prefix + tokenIssuances, prefix + tokenRevocations,
-                prefix + findings, prefix + revokeCommands, prefix + tokenIndex, prefix + deadLetters,
+                prefix + baselineResets, prefix + findings, prefix + revokeCommands, prefix + tokenIndex, prefix + deadLetters,
                 prefix + findingFeedback);
     }
 
-    /** The inputs, keyed by agent id, which must be co-partitioned. */
+    /**
+     * The inputs, keyed by agent id, which must be co-partitioned: the events, the operators'
+     * baseline resets and the analysts' verdicts.
+     */
     public List<String> inputs() {
-        return List.of(toolCalls, tokenIssuances, tokenRevocations, findingFeedback);
+        return List.of(toolCalls, tokenIssuances, tokenRevocations, baselineResets, findingFeedback);
     }
 
     /** The topics agentwatch writes to (besides the internal topics Kafka Streams manages). */

@@ -12,6 +12,8 @@ import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.runtime.DetectorService;
 import io.agentwatch.serde.AvroSerdes;
 import io.agentwatch.testing.KafkaBrokerExtension;
+import io.agentwatch.testing.StreamsProgress;
+import io.agentwatch.testing.TopicRetention;
 import io.agentwatch.topology.RegistrySerdes;
 import io.agentwatch.topology.TopicNames;
 import io.agentwatch.trace.TraceEvent;
@@ -19,8 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,25 +29,12 @@ import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -57,7 +44,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * that writes Avro through the registry the way telemetry producers do, and read_committed
  * readers that decode agentwatch's output through the registry with serdes of their own.
  *
- * <p>{@link #awaitProcessed()} is the synchronisation point of the tests: with exactly_once_v2
+ * <p>{@link #awaitProcessed()} is the synchronisation point of the tests (see {@link StreamsProgress}):
  * the consumed offsets are committed in the same transaction as the outputs, so once the group's
  * committed offsets reach the end of every input and no output transaction is open, everything
  * agentwatch will ever emit for the input so far is readable. Tests can then assert exact
@@ -169,25 +156,20 @@ final class DetectorHarness implements AutoCloseable {
      * broker's default 7-day retention, agentwatch's outputs too since they carry the event
      * time: keep them.
      */
-    void keepForever() throws ExecutionException, InterruptedException {
+    void keepForever() {
         List<String> all = new ArrayList<>(topics.inputs());
         all.addAll(List.of(topics.findings(), topics.revokeCommands(), topics.deadLetters()));
-        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
-        for (String topic : all) {
-            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(new AlterConfigOp(
-                    new ConfigEntry(TopicConfig.RETENTION_MS_CONFIG, "-1"), AlterConfigOp.OpType.SET)));
-        }
-        admin.incrementalAlterConfigs(ops).all().get();
+        TopicRetention.keepForever(admin, all);
     }
 
     /**
      * Waits until agentwatch has consumed every input record sent so far and committed what it
-     * produced for them (see the class comment).
+     * produced for them (see {@link StreamsProgress}).
      */
     void awaitProcessed() throws ExecutionException, InterruptedException {
         flush();
         long deadline = System.nanoTime() + PROCESS_TIMEOUT.toNanos();
-        while (!inputsConsumed() || !outputsSettled()) {
+        while (!StreamsProgress.caughtUp(admin, applicationId, topics.inputs(), topics.outputs())) {
             failIfStopped();
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("agentwatch did not consume and commit all input within "
@@ -210,60 +192,11 @@ final class DetectorHarness implements AutoCloseable {
 
     /** The committed records of {@code topic}, by partition and offset. */
     List<ConsumerRecord<String, byte[]>> readCommitted(String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            // Under read_committed the end offsets are the last stable offsets.
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + PROCESS_TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("cannot read " + topic + " up to " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
-                    .thenComparingLong(ConsumerRecord::offset));
-            return records;
-        }
+        return StreamsProgress.readCommitted(bootstrap, topic, PROCESS_TIMEOUT);
     }
 
     private <T> List<T> values(String topic, Function<byte[], T> decode) {
         return readCommitted(topic).stream().map(r -> decode.apply(r.value())).toList();
-    }
-
-    private boolean inputsConsumed() throws ExecutionException, InterruptedException {
-        Map<TopicPartition, Long> ends = latest(topics.inputs(), IsolationLevel.READ_UNCOMMITTED);
-        Map<TopicPartition, OffsetAndMetadata> committed =
-                admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
-        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
-                || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
-    }
-
-    /** No transaction open on any output: the last stable offset has caught up with the log end. */
-    private boolean outputsSettled() throws ExecutionException, InterruptedException {
-        List<String> outputs = topics.outputs();
-        return latest(outputs, IsolationLevel.READ_COMMITTED).equals(latest(outputs, IsolationLevel.READ_UNCOMMITTED));
-    }
-
-    private Map<TopicPartition, Long> latest(List<String> names, IsolationLevel isolation)
-            throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        for (String topic : names) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-        }
-        Map<TopicPartition, Long> out = new HashMap<>();
-        admin.listOffsets(request, new ListOffsetsOptions(isolation)).all().get()
-                .forEach((tp, info) -> out.put(tp, info.offset()));
-        return out;
     }
 
     private void failIfStopped() {

@@ -93,28 +93,32 @@ class KeycloakBridgeIT {
         for (String client : List.of("billing-bot", "research-1", "support-1")) {
             realm.createAgentClient(client);
         }
+        // a stolen token cuts its presenter off everywhere (AGENT), so each scope is exercised
         live = DetectorHarness.create(REGISTRY, dir.resolve("state"),
-                Map.of(AgentwatchConfig.RESPONSE_SIGNING_KEY_FILE, signingKey().toString()));
+                Map.of(AgentwatchConfig.RESPONSE_SIGNING_KEY_FILE, signingKey().toString(),
+                        AgentwatchConfig.RESPONSE_REVOKE_AGENT_RULES, "token.foreign"));
         live.start();
         Path clients = clientsFile(Map.of("billing-bot", List.of("corp"), "research-1", List.of("corp")));
         bridges.add(RunningBridge.start(bridgeConfig(clients, TRUST_DOMAIN + "{client_id}",
                 KafkaBrokerExtension.uniqueName("bridge"))));
 
-        // and tokens: billing's in three different seconds (two in the middle one), one each for
+        // and tokens: billing's in four different seconds (two in the second one), one each for
         // research and support
         Token billingEarlier = realm.mint("billing-bot", null);
         List<Token> pair = mintTwoInOneSecond("billing-bot", billingEarlier);
         Token billing = pair.get(0);
         Token billingTwin = pair.get(1);
         Token billingLater = mintInLaterSecond("billing-bot", null, billingTwin);
+        Token billingLatest = mintInLaterSecond("billing-bot", null, billingLater);
         Token research = realm.mint("research-1", "mail:send");
         Token support = realm.mint("support-1", null);
-        List<Token> all = List.of(billingEarlier, billing, billingTwin, billingLater, research, support);
+        List<Token> all = List.of(billingEarlier, billing, billingTwin, billingLater, billingLatest, research, support);
         awaitUntil("the bridge publishes the issuances", () -> issuedIds().containsAll(ids(all)));
         live.awaitProcessed();
 
         // when billing calls a tool needing a scope its token lacks (TOKEN), research writes restricted
-        // data outside its allowed boundary (SESSION), and support presents billing's newest token (AGENT)
+        // data outside its allowed boundary (SESSION), and support presents billing's third token (AGENT
+        // for support, TOKEN for the stolen token, to billing)
         List<Long> latencies = new ArrayList<>();
         latencies.add(offendAndAwaitRejection(billing, call(billing, "read_invoice", Operation.READ,
                 Sensitivity.INTERNAL, "corp", "payments:write")));
@@ -123,24 +127,28 @@ class KeycloakBridgeIT {
         ToolCall stolen = ToolCall.newBuilder(call(billingLater, "send_email", Operation.SEND, Sensitivity.INTERNAL, "corp",
                 "tickets:read")).setAgentId(agentId("support-1")).setSessionId(support.jti()).build();
         latencies.add(offendAndAwaitRejection(support, stolen));
-        awaitUntil("agentwatch sees the revocations", () -> revokedIds().containsAll(ids(List.of(billing, research, support))));
+        awaitUntil("agentwatch sees the revocations",
+                () -> revokedIds().containsAll(ids(List.of(billing, research, support, billingLater))));
         live.awaitProcessed();
 
-        // then agentwatch ordered one command of each scope, for those agents
+        // then agentwatch ordered one command of each scope for those agents, and one for the
+        // stolen token, addressed to its owner
         assertThat(live.revokeCommands()).extracting(RevokeCommand::getScope, RevokeCommand::getAgentId)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple(RevokeScope.TOKEN, agentId("billing-bot")),
                         org.assertj.core.groups.Tuple.tuple(RevokeScope.SESSION, agentId("research-1")),
-                        org.assertj.core.groups.Tuple.tuple(RevokeScope.AGENT, agentId("support-1")));
-        // and Keycloak rejects the offending tokens, billing's token of the same second and its older
-        // one (notBefore has whole seconds: revoking a token revokes its client's tokens up to
-        // that second), not billing's newer one
+                        org.assertj.core.groups.Tuple.tuple(RevokeScope.AGENT, agentId("support-1")),
+                        org.assertj.core.groups.Tuple.tuple(RevokeScope.TOKEN, agentId("billing-bot")));
+        // and Keycloak rejects the offending tokens, the stolen one, billing's token of the same
+        // second and its older ones (notBefore has whole seconds: revoking a token revokes its
+        // client's tokens up to that second), not billing's newest one
         assertThat(realm.active(billing)).isFalse();
         assertThat(realm.active(billingTwin)).isFalse();
         assertThat(realm.active(billingEarlier)).isFalse();
         assertThat(realm.active(research)).isFalse();
         assertThat(realm.active(support)).isFalse();
-        assertThat(realm.active(billingLater)).isTrue();
+        assertThat(realm.active(billingLater)).isFalse();
+        assertThat(realm.active(billingLatest)).isTrue();
         // and what agentwatch was told is exactly what Keycloak does: a TokenRevoked for every
         // token it rejects, none for the one it accepts, each once, each naming its command
         // (the realm is shared: other tests' clients are agents here too, by the template)

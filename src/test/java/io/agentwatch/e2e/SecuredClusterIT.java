@@ -115,7 +115,7 @@ class SecuredClusterIT {
 
     @BeforeAll
     void startSecuredClusterAndAgentwatch(ApicurioRegistryExtension.Registry registry) throws Exception {
-        for (String user : List.of("agentwatch", "gateway", "credential-broker", "intruder")) {
+        for (String user : List.of("agentwatch", "gateway", "credential-broker", "analyst", "intruder")) {
             passwords.put(user, "pw-" + UUID.randomUUID());
         }
         kafkaTls = TestCertificates.create(dir, "kafka");
@@ -204,9 +204,10 @@ class SecuredClusterIT {
 
     @Test
     void shouldRefuseWritesThePrincipalIsNotGrantedAndUnknownCredentials() {
-        // a telemetry gateway may not issue revoke commands, nor forge the broker's revocations
+        // a telemetry gateway may not issue revoke commands, forge the broker's revocations or an analyst's verdict
         try (KafkaProducer<byte[], byte[]> gateway = producer("gateway")) {
-            for (String topic : List.of(topics.revokeCommands(), topics.tokenRevocations(), topics.tokenIssuances())) {
+            for (String topic : List.of(topics.revokeCommands(), topics.tokenRevocations(), topics.tokenIssuances(),
+                    topics.findingFeedback())) {
                 assertThatThrownBy(() -> gateway.send(new ProducerRecord<>(topic, bytes(MAILER), bytes("forged")))
                         .get(30, TimeUnit.SECONDS))
                         .as("gateway writing to %s", topic).hasCauseInstanceOf(TopicAuthorizationException.class);
@@ -271,13 +272,15 @@ class SecuredClusterIT {
                 AclOperation.READ);
         allow(acls, "credential-broker", ResourceType.GROUP, "credential-broker", PatternType.LITERAL,
                 AclOperation.READ);
+        // analysts' triage tool: write verdicts, nothing else
+        allow(acls, "analyst", ResourceType.TOPIC, topics.findingFeedback(), PatternType.LITERAL, AclOperation.WRITE);
         // agentwatch: read the inputs, write its outputs, own everything named after its application id
         for (String input : List.of(topics.toolCalls(), topics.tokenIssuances(), topics.tokenRevocations(),
-                topics.tokenIndex())) {
+                topics.baselineResets(), topics.findingFeedback(), topics.tokenIndex())) {
             allow(acls, "agentwatch", ResourceType.TOPIC, input, PatternType.LITERAL, AclOperation.READ);
         }
         for (String output : List.of(topics.findings(), topics.revokeCommands(), topics.tokenIndex(),
-                topics.deadLetters())) {
+                topics.baselineResets(), topics.deadLetters())) {
             allow(acls, "agentwatch", ResourceType.TOPIC, output, PatternType.LITERAL, AclOperation.WRITE);
         }
         allow(acls, "agentwatch", ResourceType.TOPIC, applicationId, PatternType.PREFIXED, AclOperation.ALL);

@@ -87,7 +87,8 @@ class TopicSetupIT {
         KafkaBrokerExtension.createTopics(
                 new NewTopic(names.toolCalls(), 6, (short) 1),
                 new NewTopic(names.tokenIssuances(), 3, (short) 1),
-                new NewTopic(names.tokenRevocations(), 6, (short) 1));
+                new NewTopic(names.tokenRevocations(), 6, (short) 1),
+                new NewTopic(names.baselineResets(), 6, (short) 1));
 
         // when / then
         assertThatThrownBy(() -> TopicSetup.verifyInputs(admin, names.inputs()))
@@ -103,13 +104,15 @@ class TopicSetupIT {
         // given
         KafkaBrokerExtension.createTopics(
                 new NewTopic(names.toolCalls(), 2, (short) 1),
-                new NewTopic(names.tokenIssuances(), 2, (short) 1));
+                new NewTopic(names.tokenIssuances(), 2, (short) 1),
+                new NewTopic(names.baselineResets(), 2, (short) 1));
 
         // when / then
         assertThatThrownBy(() -> TopicSetup.verifyInputs(admin, names.inputs()))
                 .isInstanceOf(InputTopicsException.class)
                 .hasMessageStartingWith("input topic " + names.tokenRevocations() + " does not exist: create it with "
-                        + "2 partitions, like " + names.toolCalls() + ", " + names.tokenIssuances());
+                        + "2 partitions, like " + names.toolCalls() + ", " + names.tokenIssuances() + ", "
+                        + names.baselineResets());
     }
 
     @Test
@@ -121,7 +124,7 @@ class TopicSetupIT {
     }
 
     private List<String> allTopics() {
-        return List.of(names.toolCalls(), names.tokenIssuances(), names.tokenRevocations(),
+        return List.of(names.toolCalls(), names.tokenIssuances(), names.tokenRevocations(), names.baselineResets(),
                 names.findings(), names.revokeCommands(), names.tokenIndex(), names.deadLetters());
     }
 

@@ -13,7 +13,6 @@ import io.agentwatch.respond.Suppressions;
 import io.agentwatch.serde.AvroSerdes;
 import io.agentwatch.testing.KafkaBrokerExtension;
 import io.agentwatch.topology.AgentwatchTopology;
-import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;
 import io.agentwatch.topology.Names;
 import io.agentwatch.topology.RegistrySerdes;
@@ -88,7 +87,7 @@ class AgentQueryIT {
     private String registryUrl;
 
     /** One agentwatch instance: what {@code run} will start. */
-    private record Instance(Observability obs, KafkaStreams streams, BaselineResets resets) {
+    private record Instance(Observability obs, KafkaStreams streams, RecordedResets resets) {
         HostInfo host() {
             return HostInfo.buildFromEndpoint(obs.applicationServer());
         }
@@ -126,10 +125,10 @@ class AgentQueryIT {
         props.put("kafka." + StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         AgentwatchConfig config = new AgentwatchConfig(props);
         Suppressions suppressions = Suppressions.none();
-        BaselineResets resets = new BaselineResets();
+        RecordedResets resets = new RecordedResets();
         Observability obs = Observability.start(config, suppressions, resets);
         MonitorServices services = new MonitorServices(ToolCatalog.builtIn(), suppressions, new RegistrySerdes(config),
-                obs.observer(), Clock.systemUTC(), false, resets);
+                obs.observer(), Clock.systemUTC(), false);
         Properties streamsProps = obs.streamsProperties(config);
         assertThat(streamsProps.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         KafkaStreams streams = new KafkaStreams(AgentwatchTopology.build(config, services), streamsProps);
@@ -223,7 +222,7 @@ class AgentQueryIT {
         int missing = post(other, reset, null).statusCode();
         int wrong = post(other, reset, "Bearer not-" + ADMIN_TOKEN).statusCode();
         int disabled;
-        try (HttpEndpoints withoutToken = HttpEndpoints.start(noToken, () -> "", Suppressions.none(), new BaselineResets())) {
+        try (HttpEndpoints withoutToken = HttpEndpoints.start(noToken, () -> "", Suppressions.none(), new RecordedResets())) {
             withoutToken.attach(other.streams());
             disabled = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + withoutToken.port() + reset))
                     .header("Authorization", "Bearer " + ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -237,8 +236,8 @@ class AgentQueryIT {
         assertThat(wrong).isEqualTo(401);
         assertThat(disabled).isEqualTo(403);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        assertThat(owner.resets().isPending(agent)).as("queued on the owner").isTrue();
-        assertThat(other.resets().isPending(agent)).isFalse();
+        assertThat(owner.resets().isRecorded(agent)).as("recorded by the owner").isTrue();
+        assertThat(other.resets().isRecorded(agent)).isFalse();
         assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
         assertThat(JSON.readTree(reloaded.body()).get("instances").size()).as("reloaded on both instances").isEqualTo(2);
     }

@@ -9,7 +9,6 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.rules.Rules;
 import io.agentwatch.state.Baseline;
-import io.agentwatch.topology.BaselineResets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -60,7 +59,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldListenOnAFreePortAndAdvertiseItAsApplicationServer() {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
 
         assertThat(endpoints.port()).isPositive();
         assertThat(endpoints.applicationServer()).isEqualTo("127.0.0.1:" + endpoints.port());
@@ -68,7 +67,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldServeMetricsAsPrometheusText() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
 
         HttpResponse<String> r = get(endpoints, "/metrics");
 
@@ -79,7 +78,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldBeHealthyAtOnceButReadyOnlyWhenStreamsIsRunning() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         FakeQueries streams = new FakeQueries(endpoints);
 
         HttpResponse<String> healthBeforeStreams = get(endpoints, "/health");
@@ -100,7 +99,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswerAnAgentItOwnsFromTheLocalStores() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 1));
 
         HttpResponse<String> r = get(endpoints, "/agents/" + encode(AGENT));
@@ -115,7 +114,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAcceptTheAgentIdUnencodedToo() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> r = get(endpoints, "/agents/" + AGENT);
@@ -126,8 +125,8 @@ class HttpEndpointsTest {
 
     @Test
     void shouldForwardAQueryToTheInstanceThatOwnsTheAgent() throws Exception {
-        HttpEndpoints owner = start(TOKEN, new BaselineResets(), Suppressions.none());
-        HttpEndpoints asked = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints owner = start(TOKEN, new RecordedResets(), Suppressions.none());
+        HttpEndpoints asked = start(TOKEN, new RecordedResets(), Suppressions.none());
         owner.attach(new FakeQueries(owner).owns(AGENT, 1));
         asked.attach(new FakeQueries(asked).ownedBy(AGENT, owner));
 
@@ -139,7 +138,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer404ForAnAgentNoInstanceKnows() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> r = get(endpoints, "/agents/" + encode(OTHER_AGENT));
@@ -150,7 +149,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer400ForAnIdThatIsNotASpiffeId() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> notSpiffe = get(endpoints, "/agents/" + encode("billing-bot"));
@@ -163,7 +162,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer503WhileNoOwnerIsKnownOrTheStoreIsMigrating() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         HttpResponse<String> notStarted = get(endpoints, "/agents/" + encode(AGENT));
         FakeQueries streams = new FakeQueries(endpoints);
         endpoints.attach(streams);
@@ -180,7 +179,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer502WhenTheOwnerDoesNotAnswer() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         FakeQueries streams = new FakeQueries(endpoints);
         streams.routes.put(AGENT, new AgentQueries.Remote("127.0.0.1:" + closedPort()));
         endpoints.attach(streams);
@@ -192,9 +191,28 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void shouldAnswerAQueryFromItsStandbyReplicaWhenTheOwnerDoesNotAnswerButNotAReset() throws Exception {
+        // given the owner is gone, and this instance keeps a standby replica of the agent's task
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
+        FakeQueries streams = new FakeQueries(endpoints);
+        streams.routes.put(AGENT, new AgentQueries.Remote("127.0.0.1:" + closedPort(), 2));
+        endpoints.attach(streams);
+
+        // when
+        HttpResponse<String> query = get(endpoints, "/agents/" + encode(AGENT));
+        HttpResponse<String> reset = post(endpoints, resetPath(AGENT), "Bearer " + TOKEN);
+
+        // then the query is answered, marked as a standby's answer; a reset is not taken on a standby's word
+        assertThat(query.statusCode()).as(query.body()).isEqualTo(200);
+        assertThat(json(query).get("standby").asBoolean()).isTrue();
+        assertThat(json(query).get("partition").asInt()).isEqualTo(2);
+        assertThat(reset.statusCode()).isEqualTo(502);
+    }
+
+    @Test
     void shouldNotForwardARequestThatWasAlreadyForwarded() throws Exception {
-        HttpEndpoints a = start(TOKEN, new BaselineResets(), Suppressions.none());
-        HttpEndpoints b = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints a = start(TOKEN, new RecordedResets(), Suppressions.none());
+        HttpEndpoints b = start(TOKEN, new RecordedResets(), Suppressions.none());
         // both believe the other owns the agent: a stale view during a rebalance
         a.attach(new FakeQueries(a).ownedBy(AGENT, b));
         b.attach(new FakeQueries(b).ownedBy(AGENT, a));
@@ -206,7 +224,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldRefuseAdminCallsWith403WhenNoAdminTokenIsConfigured() throws Exception {
-        HttpEndpoints endpoints = start((String) null, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start((String) null, new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> reset = post(endpoints, resetPath(AGENT), "Bearer anything");
@@ -219,7 +237,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldRefuseAdminCallsWith401WhenTheTokenIsMissingOrWrong() throws Exception {
-        BaselineResets resets = new BaselineResets();
+        RecordedResets resets = new RecordedResets();
         HttpEndpoints endpoints = start(TOKEN, resets, Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
@@ -229,13 +247,13 @@ class HttpEndpointsTest {
 
         assertThat(List.of(missing, wrong, notBearer)).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(401));
         assertThat(missing.headers().firstValue("WWW-Authenticate")).isPresent();
-        assertThat(resets.isPending(AGENT)).isFalse();
+        assertThat(resets.isRecorded(AGENT)).isFalse();
     }
 
     @Test
-    void shouldQueueABaselineResetOnTheOwningInstance() throws Exception {
-        BaselineResets ownerResets = new BaselineResets();
-        BaselineResets askedResets = new BaselineResets();
+    void shouldRecordABaselineResetOnTheOwningInstance() throws Exception {
+        RecordedResets ownerResets = new RecordedResets();
+        RecordedResets askedResets = new RecordedResets();
         HttpEndpoints owner = start(TOKEN, ownerResets, Suppressions.none());
         HttpEndpoints asked = start(TOKEN, askedResets, Suppressions.none());
         owner.attach(new FakeQueries(owner).owns(AGENT, 0));
@@ -245,20 +263,20 @@ class HttpEndpointsTest {
 
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(json(r).get("instance").asText()).isEqualTo(owner.applicationServer());
-        assertThat(ownerResets.isPending(AGENT)).isTrue();
-        assertThat(askedResets.isPending(AGENT)).isFalse();
+        assertThat(ownerResets.isRecorded(AGENT)).isTrue();
+        assertThat(askedResets.isRecorded(AGENT)).isFalse();
     }
 
     @Test
-    void shouldNotQueueAResetForAnUnknownAgent() throws Exception {
-        BaselineResets resets = new BaselineResets();
+    void shouldNotRecordAResetForAnUnknownAgent() throws Exception {
+        RecordedResets resets = new RecordedResets();
         HttpEndpoints endpoints = start(TOKEN, resets, Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
 
         HttpResponse<String> r = post(endpoints, resetPath(OTHER_AGENT), "Bearer " + TOKEN);
 
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(resets.isPending(OTHER_AGENT)).isFalse();
+        assertThat(resets.isRecorded(OTHER_AGENT)).isFalse();
     }
 
     @Test
@@ -267,8 +285,8 @@ class HttpEndpointsTest {
         Files.writeString(file, "suppressions:\n  - rule: drift.*\n");
         Suppressions here = Suppressions.fromConfig(file.toString());
         Suppressions there = Suppressions.fromConfig(file.toString());
-        HttpEndpoints a = start(TOKEN, new BaselineResets(), here);
-        HttpEndpoints b = start(TOKEN, new BaselineResets(), there);
+        HttpEndpoints a = start(TOKEN, new RecordedResets(), here);
+        HttpEndpoints b = start(TOKEN, new RecordedResets(), there);
         FakeQueries aStreams = new FakeQueries(a);
         aStreams.others.add(b.applicationServer());
         a.attach(aStreams);
@@ -288,7 +306,7 @@ class HttpEndpointsTest {
         Path file = dir.resolve("suppressions.yaml");
         Files.writeString(file, "suppressions:\n  - rule: drift.*\n");
         Suppressions suppressions = Suppressions.fromConfig(file.toString());
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), suppressions);
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), suppressions);
         Files.writeString(file, "rules: []\n");
 
         HttpResponse<String> r = post(endpoints, "/admin/suppressions/reload", "Bearer " + TOKEN);
@@ -307,7 +325,7 @@ class HttpEndpointsTest {
         Rules rules = Rules.fromConfig(new AgentwatchConfig(Map.of(AgentwatchConfig.RULES_FILE, file.toString())));
         Map<String, Object> props = new HashMap<>(Map.of(AgentwatchConfig.ADMIN_TOKEN, TOKEN, AgentwatchConfig.HTTP_PORT, 0));
         HttpEndpoints endpoints = HttpEndpoints.start(new AgentwatchConfig(props), metrics::scrape, Suppressions.none(),
-                new BaselineResets(), rules);
+                new RecordedResets(), rules);
         started.add(endpoints);
 
         // when a second rule is added and the file reloaded
@@ -333,7 +351,7 @@ class HttpEndpointsTest {
 
     @Test
     void shouldAnswer404ForUnknownPathsAnd405ForWrongMethods() throws Exception {
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
 
         HttpResponse<String> unknown = get(endpoints, "/nothing-here");
         HttpResponse<String> postMetrics = post(endpoints, "/metrics", null);
@@ -349,7 +367,7 @@ class HttpEndpointsTest {
     @Test
     void shouldAnswerHealthWithinASecondWhileEightClientsHoldHalfSentRequests() throws Exception {
         // given a liveness probe's server with 8 clients that started a request and went quiet
-        HttpEndpoints endpoints = start(TOKEN, new BaselineResets(), Suppressions.none());
+        HttpEndpoints endpoints = start(TOKEN, new RecordedResets(), Suppressions.none());
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 8; i++) {
@@ -376,7 +394,7 @@ class HttpEndpointsTest {
     @Test
     void shouldCloseAConnectionWhoseRequestTakesLongerThanTheRequestTimeout() throws Exception {
         // given
-        HttpEndpoints endpoints = start(Map.of(AgentwatchConfig.HTTP_REQUEST_TIMEOUT, "1s"), new BaselineResets(),
+        HttpEndpoints endpoints = start(Map.of(AgentwatchConfig.HTTP_REQUEST_TIMEOUT, "1s"), new RecordedResets(),
                 Suppressions.none());
 
         // when a client sends half a request and waits, then the server hangs up after about the timeout
@@ -397,7 +415,7 @@ class HttpEndpointsTest {
         // given
         String readToken = "read-token-0123456789abcdef";
         HttpEndpoints endpoints = start(Map.of(AgentwatchConfig.ADMIN_TOKEN, TOKEN, AgentwatchConfig.HTTP_READ_TOKEN,
-                readToken), new BaselineResets(), Suppressions.none());
+                readToken), new RecordedResets(), Suppressions.none());
         endpoints.attach(new FakeQueries(endpoints).owns(AGENT, 0));
         String path = "/agents/" + encode(AGENT);
 
@@ -419,14 +437,14 @@ class HttpEndpointsTest {
 
     @Test
     void shouldRefuseToListenBeyondLoopbackWithoutAReadToken() {
-        assertThatThrownBy(() -> start(Map.of(AgentwatchConfig.HTTP_BIND, "0.0.0.0"), new BaselineResets(),
+        assertThatThrownBy(() -> start(Map.of(AgentwatchConfig.HTTP_BIND, "0.0.0.0"), new RecordedResets(),
                 Suppressions.none()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("http.read.token")
                 .hasMessageContaining("127.0.0.1");
         assertThatThrownBy(() -> new AgentwatchConfig(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, "short")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("at least 16");
         HttpEndpoints open = start(Map.of(AgentwatchConfig.HTTP_BIND, "0.0.0.0", AgentwatchConfig.HTTP_READ_TOKEN,
-                "read-token-0123456789abcdef"), new BaselineResets(), Suppressions.none());
+                "read-token-0123456789abcdef"), new RecordedResets(), Suppressions.none());
         assertThat(open.port()).isPositive();
     }
 
@@ -435,7 +453,7 @@ class HttpEndpointsTest {
         // given an instance whose group metadata names an impostor as the agent's owner
         String readToken = "read-token-0123456789abcdef";
         HttpEndpoints asked = start(Map.of(AgentwatchConfig.ADMIN_TOKEN, TOKEN, AgentwatchConfig.HTTP_READ_TOKEN,
-                readToken), new BaselineResets(), Suppressions.none());
+                readToken), new RecordedResets(), Suppressions.none());
         List<Map<String, List<String>>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.sun.net.httpserver.HttpServer impostor = impostor(seen);
         try {
@@ -465,12 +483,12 @@ class HttpEndpointsTest {
     void shouldForwardToAnOwnerWithTheSameTokensAndRefuseOneWithOthers() throws Exception {
         // given
         String readToken = "read-token-0123456789abcdef";
-        HttpEndpoints owner = start(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, readToken), new BaselineResets(),
+        HttpEndpoints owner = start(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, readToken), new RecordedResets(),
                 Suppressions.none());
-        HttpEndpoints asked = start(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, readToken), new BaselineResets(),
+        HttpEndpoints asked = start(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, readToken), new RecordedResets(),
                 Suppressions.none());
         HttpEndpoints misconfigured = start(Map.of(AgentwatchConfig.HTTP_READ_TOKEN, "another-token-0123456789"),
-                new BaselineResets(), Suppressions.none());
+                new RecordedResets(), Suppressions.none());
         owner.attach(new FakeQueries(owner).owns(AGENT, 1));
         asked.attach(new FakeQueries(asked).ownedBy(AGENT, owner));
         misconfigured.attach(new FakeQueries(misconfigured).ownedBy(AGENT, owner));
@@ -486,7 +504,7 @@ class HttpEndpointsTest {
         assertThat(mismatch.body()).contains("same admin.token and http.read.token");
     }
 
-    private HttpEndpoints start(String adminToken, BaselineResets resets, Suppressions suppressions) {
+    private HttpEndpoints start(String adminToken, RecordedResets resets, Suppressions suppressions) {
         Map<String, Object> props = new HashMap<>();
         if (adminToken != null) {
             props.put(AgentwatchConfig.ADMIN_TOKEN, adminToken);
@@ -494,7 +512,7 @@ class HttpEndpointsTest {
         return start(props, resets, suppressions);
     }
 
-    private HttpEndpoints start(Map<String, ?> settings, BaselineResets resets, Suppressions suppressions) {
+    private HttpEndpoints start(Map<String, ?> settings, RecordedResets resets, Suppressions suppressions) {
         Map<String, Object> props = new HashMap<>(settings);
         props.put(AgentwatchConfig.HTTP_PORT, 0);
         HttpEndpoints endpoints = HttpEndpoints.start(new AgentwatchConfig(props), metrics::scrape, suppressions, resets);
@@ -637,6 +655,14 @@ class HttpEndpointsTest {
             }
             return routes.get(agentId) instanceof Local
                     ? Optional.of(AgentView.of(agentId, self.applicationServer(), partition, new Baseline(), List.of(), List.of()))
+                    : Optional.empty();
+        }
+
+        @Override
+        public Optional<AgentView> standby(String agentId, int partition) {
+            return routes.get(agentId) instanceof Remote remote && remote.standbyPartition() == partition
+                    ? Optional.of(AgentView.of(agentId, self.applicationServer(), partition, new Baseline(), List.of(),
+                    List.of()).fromStandby())
                     : Optional.empty();
         }
 

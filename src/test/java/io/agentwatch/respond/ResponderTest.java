@@ -107,6 +107,28 @@ class ResponderTest {
     }
 
     @Test
+    void shouldReportOneFindingPerRuleAndEventMergingTheEvidenceOfBothViews() {
+        // when the boundary view and the destination view both call the same send a toxic flow
+        Detection byBoundary = Detection.of(Detection.CROSS_BOUNDARY, "chain.toxic_flow", Severity.HIGH, 85)
+                .revoke(RevokeScope.SESSION).key("chain:paste.example").summary("into a new boundary")
+                .event("e-read").event("e-1").boundary("paste.example").build();
+        Detection byDestination = Detection.of(Detection.CROSS_BOUNDARY, "chain.toxic_flow", Severity.CRITICAL, 95)
+                .revoke(RevokeScope.SESSION).key("destination:drop@paste.example").summary("to a new recipient")
+                .event("e-inbox").event("e-1").implicate("drop@paste.example").build();
+        Response r = respond(responder(Map.of(), Suppressions.none()), byBoundary, byDestination);
+
+        // then one finding, with the stronger severity and both sets of evidence, both keys raised
+        assertThat(findings(r)).singleElement().satisfies(f -> {
+            assertThat(f.getSeverity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.getSummary()).isEqualTo("to a new recipient");
+            assertThat(f.getEvidence().getEventIds()).containsExactly("e-read", "e-1", "e-inbox");
+        });
+        assertThat(session.response().raised("chain:paste.example")).isTrue();
+        assertThat(session.response().raised("destination:drop@paste.example")).isTrue();
+        assertThat(session.response().implicated()).containsExactly("drop@paste.example");
+    }
+
+    @Test
     void shouldSayAnEarlierCommandCoversALaterRevokeOfTheSameSession() {
         // given the session was revoked
         Responder r = responder(Map.of(), Suppressions.none());

@@ -2,6 +2,7 @@ package io.agentwatch.serde;
 
 import io.agentwatch.avro.Action;
 import io.agentwatch.avro.Actor;
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Evidence;
 import io.agentwatch.avro.FeedbackVerdict;
@@ -98,9 +99,13 @@ final class SampleRecords {
         return new Actor("spiffe://corp.example/agents/orchestrator", "tok-0");
     }
 
+    static BaselineReset baselineReset() {
+        return new BaselineReset(AGENT, T0, "10.0.0.7:8080");
+    }
+
     /** Every generated record class, with its sample. */
     static List<SpecificRecord> all() {
         return List.of(toolCall(), tokenIssued(), tokenRevoked(), finding(), revokeCommand(), evidence(),
-                observation(), actor(), frameworkReference(), findingFeedback());
+                observation(), actor(), baselineReset(), frameworkReference(), findingFeedback());
     }
 }

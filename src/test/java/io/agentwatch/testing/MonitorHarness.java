@@ -1,5 +1,6 @@
 package io.agentwatch.testing;
 
+import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
@@ -15,7 +16,6 @@ import io.agentwatch.rules.Rules;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.SessionState;
 import io.agentwatch.state.TokenState;
-import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.MonitorServices;
 import io.agentwatch.topology.Names;
 import io.agentwatch.topology.RegistrySerdes;
@@ -64,7 +64,7 @@ public final class MonitorHarness implements AutoCloseable {
         config = new AgentwatchConfig(props);
         rules = Rules.fromConfig(config);
         MonitorServices services = new MonitorServices(ToolCatalog.builtIn(), suppressions, new RegistrySerdes(config),
-                observer, clockOf(wallClock), true, new BaselineResets(), rules);
+                observer, clockOf(wallClock), true, rules);
         replayer = new Replayer(config, services, START);
     }
 
@@ -180,6 +180,20 @@ public final class MonitorHarness implements AutoCloseable {
         TestInputTopic<String, byte[]> raw = replayer.driver().createInputTopic(TopicNames.from(config).toolCalls(),
                 new StringSerializer(), new ByteArraySerializer());
         raw.pipeInput(key, value, now);
+        outputs.addAll(replayer.drain());
+        deadLetters.addAll(replayer.deadLetters());
+    }
+
+    /**
+     * An operator's baseline reset, as the admin endpoint writes it to its input topic: stamped
+     * with the wall-clock time {@code requestedAt}, which may be far ahead of the events.
+     */
+    public void resetBaseline(String agent, Instant requestedAt) {
+        TestInputTopic<String, BaselineReset> resets = replayer.driver().createInputTopic(
+                TopicNames.from(config).baselineResets(), new StringSerializer(),
+                new RegistrySerdes(config).forClass(BaselineReset.class).serializer());
+        resets.pipeInput(agent, BaselineReset.newBuilder().setAgentId(agent).setRequestedAt(requestedAt).build(),
+                requestedAt);
         outputs.addAll(replayer.drain());
         deadLetters.addAll(replayer.deadLetters());
     }

@@ -7,7 +7,6 @@ import io.agentwatch.replay.ReplayReport;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.rules.Rules;
-import io.agentwatch.topology.BaselineResets;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.topology.MonitorServices;
 import io.agentwatch.topology.RegistrySerdes;
@@ -54,7 +53,7 @@ public final class TraceReplay {
         AtomicLong streamTime = new AtomicLong();
         MonitorServices services = new MonitorServices(catalog == null ? ToolCatalog.builtIn() : ToolCatalog.load(catalog),
                 Suppressions.none(), new RegistrySerdes(config), DetectionObserver.NONE,
-                MonitorHarness.clockOf(streamTime), true, new BaselineResets(), Rules.fromConfig(config));
+                MonitorHarness.clockOf(streamTime), true, Rules.fromConfig(config));
         List<Replayer.Output> outputs = new ArrayList<>();
         List<Replayer.DeadLetter> deadLetters = new ArrayList<>();
         ReplayReport report = new ReplayReport();

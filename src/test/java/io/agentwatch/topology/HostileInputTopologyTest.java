@@ -217,7 +217,7 @@ class HostileInputTopologyTest {
         AtomicLong wallClock = new AtomicLong(MonitorHarness.START.toEpochMilli());
         AgentwatchConfig config = new AgentwatchConfig(Map.of(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://" + SCOPE));
         MonitorServices live = new MonitorServices(ToolCatalog.builtIn(), Suppressions.none(), new RegistrySerdes(config),
-                metrics, MonitorHarness.clockOf(wallClock), false, new BaselineResets());
+                metrics, MonitorHarness.clockOf(wallClock), false);
         try (Replayer topology = new Replayer(config, live, MonitorHarness.START)) {
             Instant now = MonitorHarness.START;
 

@@ -71,8 +71,7 @@ class RocksDbTopologyTest {
         AgentwatchConfig config = new AgentwatchConfig(Map.of(AgentwatchConfig.SCHEMA_REGISTRY_URL,
                 "mock://rocksdb-" + UUID.randomUUID()));
         MonitorServices services = new MonitorServices(ToolCatalog.builtIn(), Suppressions.none(),
-                new RegistrySerdes(config), DetectionObserver.NONE, MonitorHarness.clockOf(wallClock), false,
-                new BaselineResets());
+                new RegistrySerdes(config), DetectionObserver.NONE, MonitorHarness.clockOf(wallClock), false);
         Properties props = AgentwatchTopology.streamsProperties(config, DetectionObserver.NONE);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "agentwatch-rocksdb-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

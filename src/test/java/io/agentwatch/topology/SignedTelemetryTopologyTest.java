@@ -79,7 +79,7 @@ class SignedTelemetryTopologyTest {
             }
         };
         services = new MonitorServices(ToolCatalog.builtIn(), Suppressions.none(), new RegistrySerdes(config),
-                counting, MonitorHarness.clockOf(wallClock), false, new BaselineResets());
+                counting, MonitorHarness.clockOf(wallClock), false);
         Properties streams = AgentwatchTopology.streamsProperties(config, counting);
         streams.put(StreamsConfig.APPLICATION_ID_CONFIG, "agentwatch-signed-input-test");
         streams.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

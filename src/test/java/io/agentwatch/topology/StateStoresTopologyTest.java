@@ -120,6 +120,27 @@ class StateStoresTopologyTest {
     }
 
     @Test
+    void shouldForgetTheBaselineWhenAnOperatorsResetIsReadWithoutMovingStreamTime() {
+        try (MonitorHarness h = MonitorHarness.create()) {
+            // given an ACTIVE mailer in the middle of a session
+            h.withBenignHistory();
+            h.issue(mailerToken("t-1", "s-open"));
+            usualSession(h, "s-open", "t-1");
+            assertThat(h.baseline(MAILER).state().name()).isEqualTo("ACTIVE");
+
+            // when an operator resets its baseline; the request is stamped with a wall clock a day ahead
+            h.resetBaseline(MAILER, h.now().plus(Duration.ofDays(1)));
+            tick(h);
+
+            // then the baseline is gone (LEARNING from scratch), and the session, idle for two
+            // minutes of stream time, is still open: the reset did not move stream time a day on
+            assertThat(h.baselines().get(MAILER)).isNull();
+            assertThat(h.session(MAILER, "s-open")).isNotNull();
+            assertThat(h.deadLetters()).isEmpty();
+        }
+    }
+
+    @Test
     void shouldCloseASessionOnceItsTokenIsRevokedAndLearnIt() {
         try (MonitorHarness h = MonitorHarness.create()) {
             // given
