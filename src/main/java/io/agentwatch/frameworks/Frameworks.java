@@ -97,6 +97,8 @@ public final class Frameworks {
         row("chain.unvetted_source", "ASI01", "L7", "MEASURE 2.4", "MANAGE 2.4");
         row("chain.boundary_hopping", "ASI10", "L7", "MEASURE 2.4");
         row("rate.burst", "ASI02", "L4", "MEASURE 2.4");
+        // A flood of sessions from one agent, against the monitor's own state: no ASI item is about that.
+        row("session.evicted", "L4", "MEASURE 2.4");
         // The response itself: a revocation the credential broker did not carry out.
         row("revoke.unconfirmed", "L6", "MANAGE 2.4");
     }

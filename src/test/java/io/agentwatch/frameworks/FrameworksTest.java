@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class FrameworksTest {
     /** A rule name as the detectors and the processor spell it in a string literal. */
     private static final Pattern RULE = Pattern.compile(
-            "\"((?:token|scope|boundary|probing|delegation|drift|chain|rate|revoke)\\.[a-z_]+)\"");
+            "\"((?:token|scope|boundary|probing|delegation|drift|chain|rate|revoke|session)\\.[a-z_]+)\"");
 
     @Test
     void shouldHaveARowForEveryRuleTheDetectorsRaise() throws IOException {

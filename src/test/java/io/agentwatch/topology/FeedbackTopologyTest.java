@@ -231,4 +231,24 @@ class FeedbackTopologyTest {
             assertThat(h.deadLetters()).isEmpty();
         }
     }
+
+    @Test
+    void shouldApplyAVerdictWithoutMovingStreamTime() {
+        try (MonitorHarness h = harness()) {
+            // given a revoked exfiltration, and another session of the mailer in progress
+            Finding first = revoking(exfiltrate(h, "s-1"));
+            h.issue(mailerToken("t-2", "s-2"));
+            h.call(readInbox("s-2", "t-2"));
+
+            // when the analyst's verdict is stamped two hours ahead of the events (agentwatch catching
+            // up on a backlog), then another agent's call comes a minute later in event time
+            h.feed(verdict("v-1", first, FeedbackVerdict.FALSE_POSITIVE, h.now().plus(Duration.ofHours(2))));
+            h.call(Events.call(Events.BILLING, "s-tick", null, "list_invoices", "invoices:open", "finance", null));
+
+            // then the verdict is applied, and the session, idle for minutes of event time, is still open
+            assertThat(h.findingMemory(MAILER).analystSuppressions()).hasSize(1);
+            assertThat(h.session(MAILER, "s-2")).isNotNull();
+            assertThat(h.deadLetters()).isEmpty();
+        }
+    }
 }
