@@ -355,17 +355,11 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
     }
 
-
     private FindingMemory memory(String agentId) {
-        FindingMemory m = memoryCache.get(agentId);
-        if (m == null) {
-            m = memories.get(agentId);
-            if (m == null) {
-                m = new FindingMemory();
-            }
-            memoryCache.put(agentId, m);
-        }
-        return m;
+        return memoryCache.computeIfAbsent(agentId, id -> {
+            FindingMemory stored = memories.get(id);
+            return stored == null ? new FindingMemory() : stored;
+        });
     }
 
     private void putMemory(String agentId, FindingMemory m) {

@@ -64,13 +64,15 @@ class RuleFileTest {
     @Test
     void shouldRejectARuleWhoseEstimatedCostExceedsTheMaximum() throws IOException {
         // given a comprehension inside a comprehension, each over the call's destinations
-        Path f = file("""
+        String cheapRule = """
                 rules:
                   - id: cheap
                     severity: LOW
                     action: ALERT
                     tags: [owasp-asi:ASI02]
                     condition: call.destinations.exists(d, d.endsWith(".example"))
+                """;
+        Path f = file(cheapRule + """
                   - id: quadratic
                     severity: LOW
                     action: ALERT
@@ -85,14 +87,7 @@ class RuleFileTest {
                     .contains("more than rules.max.cost (100000)");
         });
         // and the cheap rule alone is accepted, its bound far below the one refused
-        Path cheap = file("""
-                rules:
-                  - id: cheap
-                    severity: LOW
-                    action: ALERT
-                    tags: [owasp-asi:ASI02]
-                    condition: call.destinations.exists(d, d.endsWith(".example"))
-                """);
+        Path cheap = file(cheapRule);
         assertThat(COMPILER.load(cheap).rules().get(0).cost()).isLessThan(10_000);
     }
 
