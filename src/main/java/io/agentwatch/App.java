@@ -6,6 +6,7 @@ import io.agentwatch.cli.ExitCodes;
 import io.agentwatch.cli.KeycloakBridgeCommand;
 import io.agentwatch.cli.KeysCommand;
 import io.agentwatch.cli.ReplayCommand;
+import io.agentwatch.cli.RulesCommand;
 import io.agentwatch.cli.RunCommand;
 import io.agentwatch.cli.SimulateCommand;
 import io.agentwatch.cli.TopologyCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         description = "Watches AI agents use their credentials; flags scope drift and cross-boundary tool "
                 + "chaining in real time and tells the credential broker what to revoke.",
         subcommands = {DemoCommand.class, RunCommand.class, KeycloakBridgeCommand.class, AdminCommand.class,
-            KeysCommand.class, ReplayCommand.class,
+            KeysCommand.class, RulesCommand.class, ReplayCommand.class,
             SimulateCommand.class, TopologyCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

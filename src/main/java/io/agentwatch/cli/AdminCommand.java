@@ -20,9 +20,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = {"Operator actions on a running agentwatch through its HTTP admin endpoints:",
             "  reset-baseline AGENT_ID   the agent's baseline starts again from LEARNING (after a legitimate change of its job)",
-            "  reload-suppressions       re-read suppressions.file on every instance"})
+            "  reload-suppressions       re-read suppressions.file on every instance",
+            "  reload-rules              re-read rules.file on every instance (an invalid file is refused, the rules in force stay)"})
 public final class AdminCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ACTION", description = "reset-baseline or reload-suppressions")
+    @Parameters(index = "0", paramLabel = "ACTION", description = "reset-baseline, reload-suppressions or reload-rules")
     String action;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "AGENT_ID", description = "SPIFFE id, for reset-baseline")
@@ -45,8 +46,9 @@ public final class AdminCommand implements Callable<Integer> {
                 yield "/admin/agents/" + URLEncoder.encode(agentId, StandardCharsets.UTF_8) + "/reset-baseline";
             }
             case "reload-suppressions" -> "/admin/suppressions/reload";
+            case "reload-rules" -> "/admin/rules/reload";
             default -> throw new ExitCodes.UsageException("unknown action '" + action
-                    + "': use reset-baseline AGENT_ID or reload-suppressions");
+                    + "': use reset-baseline AGENT_ID, reload-suppressions or reload-rules");
         };
         String bearer = token != null ? token : System.getenv("AGENTWATCH_ADMIN_TOKEN");
         if (bearer == null || bearer.isBlank()) {

@@ -4,6 +4,7 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.config.ConfigLoader;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.topology.MonitorServices;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -21,6 +22,7 @@ public final class Commands {
     public static MonitorServices services(AgentwatchConfig config, DetectionObserver observer, Clock clock,
                                            boolean replay) {
         return MonitorServices.fromConfig(config,
-                Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)), observer, clock, replay);
+                Suppressions.fromConfig(config.getString(AgentwatchConfig.SUPPRESSIONS_FILE)),
+                Rules.fromConfig(config), observer, clock, replay);
     }
 }

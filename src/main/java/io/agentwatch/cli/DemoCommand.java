@@ -50,8 +50,8 @@ import picocli.CommandLine.Option;
             "the detector and a sample credential broker. Prints findings and revoke commands as they happen."})
 public final class DemoCommand implements Callable<Integer> {
     /**
-     * Every pattern, the task switch second: it is the one that asks for a person's approval
-     * (a high-impact call the task never makes), so the loop shows within the first minute.
+     * Every pattern, the task switch second: it is the one that can ask for a person's approval
+     * (a high-impact call the task never makes), so the loop can show within the first minute.
      */
     private static final List<AttackPattern> DEMO_ATTACKS = List.of(AttackPattern.SCOPE_DRIFT,
             AttackPattern.TASK_SWITCH, AttackPattern.EXFILTRATION, AttackPattern.TOKEN_MISUSE,

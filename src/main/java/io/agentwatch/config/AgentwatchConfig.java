@@ -42,10 +42,15 @@ public final class AgentwatchConfig extends AbstractConfig {
     public static final String TOPIC_TOKEN_INDEX = "topic.token.index";
     public static final String TOPIC_DLQ = "topic.dlq";
     public static final String TOPIC_APPROVALS = "topic.approvals";
+    public static final String TOPIC_FINDING_FEEDBACK = "topic.finding.feedback";
 
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String CATALOG_FILE = "catalog.file";
     public static final String SUPPRESSIONS_FILE = "suppressions.file";
+    public static final String RULES_FILE = "rules.file";
+    public static final String RULES_MAX_COST = "rules.max.cost";
+    public static final String RULES_WATCH = "rules.watch";
+    public static final String FEEDBACK_SUPPRESSION_TTL = "feedback.suppression.ttl";
 
     public static final String BASELINE_MIN_EVENTS = "baseline.min.events";
     public static final String BASELINE_MIN_DAYS = "baseline.min.days";
@@ -143,9 +148,14 @@ public final class AgentwatchConfig extends AbstractConfig {
             .define(TOPIC_TOKEN_INDEX, Type.STRING, Topics.TOKEN_INDEX, Importance.LOW, "Compacted topic of tokens keyed by token id (read back as a GlobalKTable for cross-agent checks).")
             .define(TOPIC_DLQ, Type.STRING, Topics.DLQ, Importance.MEDIUM, "Dead-letter topic: records that cannot be decoded or fail validation, with the reason in headers.")
             .define(TOPIC_APPROVALS, Type.STRING, Topics.APPROVALS, Importance.MEDIUM, "Input topic of ApprovalDecision records (a person's answer to a step-up approval), keyed by agent id; co-partitioned with the tool calls.")
+            .define(TOPIC_FINDING_FEEDBACK, Type.STRING, Topics.FINDING_FEEDBACK, Importance.MEDIUM, "Input topic of FindingFeedback records (analysts' verdicts on findings), keyed by agent id; co-partitioned with the tool calls.")
             .define(SCHEMA_REGISTRY_URL, Type.STRING, "mock://agentwatch", Importance.HIGH, "Confluent-compatible schema registry URL(s), comma-separated; mock://NAME is an in-memory registry for tests and the demo.")
             .define(CATALOG_FILE, Type.STRING, "", Importance.MEDIUM, "Tool catalog (YAML or JSON) giving defaults for operation, boundary, sensitivity, scope and flags by tool name or glob. Empty: the built-in catalog of common tools.")
             .define(SUPPRESSIONS_FILE, Type.STRING, "", Importance.MEDIUM, "Suppression rules (YAML or JSON) for known false positives; reloadable at run time through the admin endpoint. Empty: none.")
+            .define(RULES_FILE, Type.STRING, "", Importance.MEDIUM, "Analysts' rules (YAML or JSON): CEL conditions over the call, its token, the session so far and the baseline, each with id, severity, action and tags. Loaded at start (an invalid file stops the start, exit 2), reloaded through the admin endpoint and when the file changes (an invalid file is refused, the rules in force stay). Empty: none.")
+            .define(RULES_MAX_COST, Type.LONG, 100_000L, Range.between(10L, 100_000_000L), Importance.LOW, "Highest estimated cost (units: one per expression node, one per ten characters a string operation may scan, times the list bound inside exists/all/filter/map) a rule's condition may have for one call; a rule above it is refused.")
+            .define(RULES_WATCH, Type.BOOLEAN, true, Importance.LOW, "run/demo: reload rules.file when it changes on disk.")
+            .define(FEEDBACK_SUPPRESSION_TTL, Type.STRING, "30d", Durations.positive(), Importance.MEDIUM, "How long (stream time, from the verdict) the suppression a FALSE_POSITIVE verdict creates lasts, unless the verdict gives its own expires_at.")
             .define(BASELINE_MIN_EVENTS, Type.INT, 100, Range.atLeast(1), Importance.HIGH, "Clean tool calls an agent's baseline must have learned before it is ACTIVE and the statistical detectors act.")
             .define(BASELINE_MIN_DAYS, Type.INT, 3, Range.between(1, 60), Importance.HIGH, "Distinct days (UTC) those clean calls must span before the baseline is ACTIVE.")
             .define(BASELINE_HALF_LIFE, Type.STRING, "14d", Durations.positive(), Importance.MEDIUM, "Half-life of the decayed counts in a baseline (stream time): behaviour not repeated fades away.")

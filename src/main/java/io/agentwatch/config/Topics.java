@@ -18,12 +18,14 @@ public final class Topics {
     public static final String DLQ = "agent.telemetry.dlq";
     /** People's answers to step-up approvals (ApprovalDecision), keyed by agent id: an input. */
     public static final String APPROVALS = "agent.approvals";
+    /** Analysts' verdicts on findings (FindingFeedback), keyed by agent id: an input. */
+    public static final String FINDING_FEEDBACK = "agent.finding-feedback";
     /** keycloak-bridge's position in Keycloak's event log (compacted, keyed by realm). */
     public static final String KEYCLOAK_POSITION = "agent.keycloak-bridge.position";
 
     /** The inputs, keyed by agent id; they must be co-partitioned. */
     public static final List<String> INPUTS = List.of(TOOL_CALLS, TOKEN_ISSUANCES, TOKEN_REVOCATIONS, BASELINE_RESETS,
-            APPROVALS);
+            APPROVALS, FINDING_FEEDBACK);
 
     private Topics() {
     }

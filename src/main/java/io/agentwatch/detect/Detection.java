@@ -1,5 +1,7 @@
 package io.agentwatch.detect;
 
+import io.agentwatch.avro.Action;
+import io.agentwatch.frameworks.Frameworks;
 import io.agentwatch.model.Call;
 import io.agentwatch.avro.Observation;
 import io.agentwatch.avro.RevokeScope;
@@ -18,18 +20,23 @@ import java.util.Set;
  * (null: always reported). {@code drift} is what the detection adds to the session's drift
  * score; {@code implicates} are destinations that must never be learned if this detection ends
  * up revoking; {@code otherAgentsTokens} are tokens of other agents it shows to be stolen (the
- * owner's broker must revoke them too).
+ * owner's broker must revoke them too). {@code action}, when set, is the action an analyst's rule
+ * asks for instead of the one its severity would give (the response tiers still bound it);
+ * {@code references} are the framework items an analyst's rule declares (the built-in rules'
+ * come from {@link Frameworks}' table).
  */
 public record Detection(String detector, String rule, Severity severity, int score, String summary,
                         RevokeScope revokeScope, List<String> eventIds, List<String> tools, List<String> boundaries,
                         List<String> scopes, List<String> tokenIds, List<String> notes,
                         List<Observation> observations, String key, double drift, List<String> implicates,
-                        List<String> otherAgentsTokens) {
+                        List<String> otherAgentsTokens, Action action, List<Frameworks.Item> references) {
 
     public static final String CREDENTIAL = "CREDENTIAL";
     public static final String SCOPE_DRIFT = "SCOPE_DRIFT";
     public static final String CROSS_BOUNDARY = "CROSS_BOUNDARY";
     public static final String RATE_ANOMALY = "RATE_ANOMALY";
+    /** An analyst's rule from rules.file. */
+    public static final String RULE = "RULE";
     public static final String RESPONSE = "RESPONSE";
     /** Is the action consistent with the token's declared task (task baselines). */
     public static final String INTENT = "INTENT";
@@ -44,10 +51,16 @@ public record Detection(String detector, String rule, Severity severity, int sco
         return severity.ordinal() >= s.ordinal();
     }
 
+    /** The framework items this detection relates to: its own (an analyst's rule), else its rule's row. */
+    public List<Frameworks.Item> frameworkItems() {
+        return references.isEmpty() ? Frameworks.forRule(rule) : references;
+    }
+
     /**
      * One detection of the same rule and event from two views (a chain judged by its boundary and
      * by its destination): the stronger's severity, score and summary, the wider revoke, and the
-     * evidence of both, so an analyst reads one finding per rule and event.
+     * evidence of both, so an analyst reads one finding per rule and event. Both views share the
+     * rule, so the action and framework items are the stronger's.
      */
     public Detection mergedWith(Detection o) {
         Detection strong = o.severity.ordinal() > severity.ordinal() ? o : this;
@@ -56,7 +69,8 @@ public record Detection(String detector, String rule, Severity severity, int sco
                 union(eventIds, o.eventIds), union(tools, o.tools), union(boundaries, o.boundaries),
                 union(scopes, o.scopes), union(tokenIds, o.tokenIds), union(notes, o.notes),
                 java.util.stream.Stream.concat(observations.stream(), o.observations.stream()).toList(), key,
-                drift + o.drift, union(implicates, o.implicates), union(otherAgentsTokens, o.otherAgentsTokens));
+                drift + o.drift, union(implicates, o.implicates), union(otherAgentsTokens, o.otherAgentsTokens),
+                strong.action, strong.references);
     }
 
     private static List<String> union(List<String> a, List<String> b) {
@@ -84,6 +98,8 @@ public record Detection(String detector, String rule, Severity severity, int sco
         private double drift;
         private final Set<String> implicates = new LinkedHashSet<>();
         private final Set<String> otherAgentsTokens = new LinkedHashSet<>();
+        private Action action;
+        private final List<Frameworks.Item> references = new ArrayList<>();
 
         private Builder(String detector, String rule, Severity severity, int score) {
             this.detector = detector;
@@ -160,6 +176,17 @@ public record Detection(String detector, String rule, Severity severity, int sco
             return this;
         }
 
+        /** The action this detection asks for, in place of the one its severity would give. */
+        public Builder action(Action a) {
+            action = a;
+            return this;
+        }
+
+        public Builder reference(Frameworks.Item item) {
+            references.add(item);
+            return this;
+        }
+
         public Builder observe(Observation o) {
             observations.add(o);
             return this;
@@ -181,7 +208,7 @@ public record Detection(String detector, String rule, Severity severity, int sco
             return new Detection(detector, rule, severity, score, summary, revokeScope, List.copyOf(eventIds),
                     List.copyOf(tools), List.copyOf(boundaries), List.copyOf(scopes), List.copyOf(tokenIds),
                     List.copyOf(notes), List.copyOf(observations), key, drift, List.copyOf(implicates),
-                    List.copyOf(otherAgentsTokens));
+                    List.copyOf(otherAgentsTokens), action, List.copyOf(references));
         }
     }
 }

@@ -21,12 +21,12 @@ import java.util.Set;
  * catalog and, for what only the producer knows (a tool result carrying third-party content),
  * from the event attribute {@value #FLAGS_ATTRIBUTE}: a comma-separated list of flag names,
  * case-insensitive, e.g. {@code untrusted_input}. Flags only add: an event cannot remove one the
- * catalog sets.
+ * catalog sets. The event's attributes are kept as they came, for analysts' rules.
  */
 public record Call(String eventId, long time, String agentId, String sessionId, String tokenId, String tool,
                    Operation operation, String target, String boundary, Sensitivity sensitivity,
                    String requiredScope, String delegatedTo, Outcome outcome, Set<ToolFlag> flags,
-                   List<String> destinations) {
+                   List<String> destinations, Map<String, String> attributes) {
 
     /** Boundary of an external sink (send_email, http_post, ...) whose event and catalog name none. */
     public static final String EXTERNAL = "external";
@@ -45,7 +45,7 @@ public record Call(String eventId, long time, String agentId, String sessionId, 
                 first(c.getSensitivity(), e.sensitivity(), Sensitivity.INTERNAL),
                 first(blankToNull(c.getRequiredScope()), e.scope(), null),
                 blankToNull(c.getDelegatedTo()), c.getOutcome(), flags(e.flags(), c.getAttributes()),
-                Destinations.of(target));
+                Destinations.of(target), c.getAttributes() == null ? Map.of() : Map.copyOf(c.getAttributes()));
     }
 
     private static Set<ToolFlag> flags(Set<ToolFlag> catalog, Map<String, String> attributes) {

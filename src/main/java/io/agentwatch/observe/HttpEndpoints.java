@@ -7,6 +7,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
+import io.agentwatch.rules.RulesFileException;
 import io.agentwatch.topology.InputRules;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
  *     reset in Kafka (its stream task then restarts the baseline); 400, 404, 503, 502 as above</td></tr>
  * <tr><td>POST /admin/suppressions/reload</td><td>200 rules reloaded on every instance; 422 the file
  *     is invalid (the old rules stay); 502 another instance failed</td></tr>
+ * <tr><td>POST /admin/rules/reload</td><td>the same for the analysts' rules (rules.file); a 422 lists
+ *     every problem (file, rule id, reason)</td></tr>
  * </table>
  *
  * <p>{@code agent_id} is URL-encoded ({@code spiffe%3A%2F%2Fcorp.example%2Fagents%2Fbot}); the raw
@@ -86,6 +90,7 @@ public final class HttpEndpoints implements AutoCloseable {
     private static final String ADMIN_AGENTS = "/admin/agents/";
     private static final String RESET_BASELINE = "/reset-baseline";
     private static final String RELOAD_SUPPRESSIONS = "/admin/suppressions/reload";
+    private static final String RELOAD_RULES = "/admin/rules/reload";
     private static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(10);
 
     private final HttpServer server;
@@ -104,11 +109,12 @@ public final class HttpEndpoints implements AutoCloseable {
     private final Supplier<String> metrics;
     private final Suppressions suppressions;
     private final BaselineResetRequests resets;
+    private final Rules rules;
     private volatile AgentQueries queries;
 
     private HttpEndpoints(HttpServer server, HttpWorkers workers, String applicationServer, String adminToken,
                           String readToken, Supplier<String> metrics, Suppressions suppressions,
-                          BaselineResetRequests resets) {
+                          BaselineResetRequests resets, Rules rules) {
         this.server = server;
         this.workers = workers;
         this.applicationServer = applicationServer;
@@ -119,6 +125,7 @@ public final class HttpEndpoints implements AutoCloseable {
         this.metrics = metrics;
         this.suppressions = suppressions;
         this.resets = resets;
+        this.rules = rules;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -131,6 +138,12 @@ public final class HttpEndpoints implements AutoCloseable {
      */
     public static HttpEndpoints start(AgentwatchConfig config, Supplier<String> metrics, Suppressions suppressions,
                                       BaselineResetRequests resets) {
+        return start(config, metrics, suppressions, resets, Rules.none());
+    }
+
+    /** As above, with the analysts' rules that /admin/rules/reload reloads. */
+    public static HttpEndpoints start(AgentwatchConfig config, Supplier<String> metrics, Suppressions suppressions,
+                                      BaselineResetRequests resets, Rules rules) {
         String bind = config.getString(AgentwatchConfig.HTTP_BIND);
         int port = config.getInt(AgentwatchConfig.HTTP_PORT);
         String adminToken = secret(config, AgentwatchConfig.ADMIN_TOKEN);
@@ -158,7 +171,7 @@ public final class HttpEndpoints implements AutoCloseable {
         HttpWorkers workers = new HttpWorkers(config.duration(AgentwatchConfig.HTTP_REQUEST_TIMEOUT));
         String advertised = advertised(config, server.getAddress());
         HttpEndpoints endpoints = new HttpEndpoints(server, workers, advertised, adminToken, readToken, metrics,
-                suppressions, resets);
+                suppressions, resets, rules);
         server.createContext("/", endpoints::handle);
         server.setExecutor(workers);
         server.start();
@@ -269,11 +282,16 @@ public final class HttpEndpoints implements AutoCloseable {
             }
         } else if (path.equals(RELOAD_SUPPRESSIONS)) {
             if (allow(ex, "POST") && authorized(ex)) {
-                reloadSuppressions(ex);
+                reloadEverywhere(ex, RELOAD_SUPPRESSIONS, "suppression rules", suppressions::reload);
+            }
+        } else if (path.equals(RELOAD_RULES)) {
+            if (allow(ex, "POST") && authorized(ex)) {
+                reloadEverywhere(ex, RELOAD_RULES, "analysts' rules", rules::reload);
             }
         } else {
             error(ex, 404, "no such endpoint: " + method + " " + path + "; try GET /metrics, /health, /ready, "
-                    + "/agents/{agent_id}, POST /admin/agents/{agent_id}/reset-baseline or /admin/suppressions/reload");
+                    + "/agents/{agent_id}, POST /admin/agents/{agent_id}/reset-baseline, /admin/suppressions/reload"
+                    + " or /admin/rules/reload");
         }
     }
 
@@ -391,23 +409,33 @@ public final class HttpEndpoints implements AutoCloseable {
         });
     }
 
-    private void reloadSuppressions(HttpExchange ex) throws IOException {
-        int rules;
+    /**
+     * Reloads a file of this instance, then of every other instance: each holds its own copy, and
+     * a forwarded call reloads only the receiver. A file that fails to load is refused (422) and
+     * the previous version stays in force.
+     */
+    private void reloadEverywhere(HttpExchange ex, String path, String what, java.util.function.IntSupplier reload)
+            throws IOException {
+        int loaded;
         try {
-            rules = suppressions.reload();
+            loaded = reload.getAsInt();
         } catch (IllegalArgumentException e) {
-            error(ex, 422, e.getMessage() + "; the previous rules stay in force: fix the file and reload again");
+            Map<String, Object> answer = body("error", e.getMessage()
+                    + "; the previous rules stay in force: fix the file and reload again");
+            if (e instanceof RulesFileException r) {
+                answer.put("problems", r.problems());
+            }
+            json(ex, 422, answer);
             return;
         }
-        LOG.info("suppression rules reloaded over HTTP: {} rules", rules);
+        LOG.info("{} reloaded over HTTP: {} rules", what, loaded);
         List<Map<String, Object>> instances = new ArrayList<>();
-        instances.add(body("instance", applicationServer, "rules", rules));
+        instances.add(body("instance", applicationServer, "rules", loaded));
         List<String> failed = new ArrayList<>();
         AgentQueries q = queries;
-        // Every instance holds its own copy of the rules; a forwarded call reloads only the receiver.
         if (q != null && ex.getRequestHeaders().getFirst(FORWARDED_HEADER) == null) {
             for (String other : otherInstances(q)) {
-                Map<String, Object> result = reloadOn(other);
+                Map<String, Object> result = reloadOn(other, path);
                 instances.add(result);
                 if (result.containsKey("error")) {
                     failed.add(other);
@@ -430,9 +458,9 @@ public final class HttpEndpoints implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> reloadOn(String hostPort) {
+    private Map<String, Object> reloadOn(String hostPort, String path) {
         try {
-            PeerCall call = peerCall(hostPort, "POST", RELOAD_SUPPRESSIONS, adminPeers);
+            PeerCall call = peerCall(hostPort, "POST", path, adminPeers);
             HttpResponse<byte[]> r = client.send(call.request(), HttpResponse.BodyHandlers.ofByteArray());
             String body = new String(r.body(), StandardCharsets.UTF_8);
             if (!call.answerProven(r)) {

@@ -6,6 +6,9 @@ import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
 import io.agentwatch.detect.Detection;
+import io.agentwatch.frameworks.Frameworks;
+import io.agentwatch.rules.Rules;
+import java.nio.file.Path;
 import io.agentwatch.topology.Names;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -52,7 +55,7 @@ import org.apache.kafka.streams.ThreadMetadata;
  * reporting, and its last values are dropped as soon as Kafka Streams no longer lists it among
  * this instance's active tasks (once bound with {@link #bindStreams}).
  */
-public final class MicrometerObserver implements DetectionObserver, AutoCloseable {
+public final class MicrometerObserver implements DetectionObserver, Rules.Listener, AutoCloseable {
     /**
      * Kafka Streams creates its task, store and topic metrics only when tasks are assigned;
      * Micrometer looks for new ones at this interval (its default, 60 s, would leave RocksDB and
@@ -62,9 +65,11 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     /** At most this often the gauges ask Kafka Streams which tasks are still here. */
     private static final long TASK_CHECK_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private static final List<String> EVENT_TYPES = List.of("tool_call", "token_issued", "token_revoked", "approval");
+    private static final List<String> EVENT_TYPES = List.of("tool_call", "token_issued", "token_revoked", "approval",
+            "finding_feedback");
     private static final List<String> DETECTORS = List.of(Detection.CREDENTIAL, Detection.SCOPE_DRIFT,
-            Detection.CROSS_BOUNDARY, Detection.RATE_ANOMALY, Detection.INTENT, Detection.HYGIENE, Detection.RESPONSE);
+            Detection.CROSS_BOUNDARY, Detection.RATE_ANOMALY, Detection.INTENT, Detection.HYGIENE, Detection.RULE,
+            Detection.RESPONSE);
     /** The scopes that revoke: SUSPEND and RESUME (step-up approval) are counted by {@link #approval}. */
     private static final List<RevokeScope> REVOKE_SCOPES = List.of(RevokeScope.TOKEN, RevokeScope.SESSION,
             RevokeScope.AGENT);
@@ -88,7 +93,11 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     private final Map<String, Counter> revokes = new ConcurrentHashMap<>();
     private final Map<String, Counter> approvals = new ConcurrentHashMap<>();
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> frameworkFindings = new ConcurrentHashMap<>();
     private final Counter deduplicated;
+    private final Counter rulesLoaded;
+    private final Counter rulesRejected;
+    private final Counter ruleErrors;
     private final Timer detectionLatency;
     private final Timer recordProcessing;
     private final Timer punctuation;
@@ -116,8 +125,14 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
         }
         REVOKE_SCOPES.forEach(scope -> revokeCounter(scope.name()));
         APPROVAL_OUTCOMES.forEach(this::approvalCounter);
+        Frameworks.mappedItems().forEach(i -> frameworkCounter(i.frameworkLabel(), i.id()));
         deduplicated = Counter.builder("agentwatch.revoke.commands.deduplicated")
                 .description("Revokes decided but already covered by an earlier command (one incident, one command)")
+                .register(registry);
+        rulesLoaded = rulesReloads("loaded");
+        rulesRejected = rulesReloads("rejected");
+        ruleErrors = Counter.builder("agentwatch.rule.errors")
+                .description("Evaluations of an analyst's rule that failed for a call (the rule did not match it)")
                 .register(registry);
         // Bucket ranges: wide enough for a lagging consumer (latency) and a large sweep, without
         // dozens of empty buckets below what a JVM can measure.
@@ -209,6 +224,7 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     @Override
     public void finding(Finding finding) {
         findingCounter(finding.getDetector(), finding.getSeverity().name()).increment();
+        finding.getReferences().forEach(r -> frameworkCounter(Frameworks.label(r.getFramework()), r.getItem()).increment());
     }
 
     @Override
@@ -225,6 +241,27 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
     @Override
     public void approval(String outcome) {
         approvalCounter(outcome).increment();
+    }
+
+    @Override
+    public void reloaded(Path file, int rules) {
+        rulesLoaded.increment();
+    }
+
+    @Override
+    public void rejected(Path file, List<String> problems) {
+        rulesRejected.increment();
+    }
+
+    @Override
+    public void evaluationFailed(String ruleId, String message) {
+        ruleErrors.increment();
+    }
+
+    private Counter rulesReloads(String outcome) {
+        return Counter.builder("agentwatch.rules.reloads")
+                .description("Reloads of rules.file (admin endpoint or file change): loaded, or rejected (the rules in force stay)")
+                .tag("outcome", outcome).register(registry);
     }
 
     @Override
@@ -315,6 +352,24 @@ public final class MicrometerObserver implements DetectionObserver, AutoCloseabl
             return Counter.builder("agentwatch.findings").description("Findings published, by detector and severity")
                     .tags("detector", labels[0], "severity", labels[1]).register(registry);
         });
+    }
+
+    /**
+     * Findings per framework item. The items come from agentwatch's own catalog (analysts' rules
+     * can only name items in it), so there are at most {@link Frameworks#knownItems()} series.
+     */
+    private Counter frameworkCounter(String framework, String item) {
+        String key = framework + "/" + item;
+        Counter c = frameworkFindings.get(key);
+        if (c != null) {
+            return c;
+        }
+        String[] labels = frameworkFindings.size() > Frameworks.knownItems() ? new String[] {OTHER, OTHER}
+                : new String[] {framework, item};
+        return frameworkFindings.computeIfAbsent(frameworkFindings.size() > Frameworks.knownItems() ? OTHER : key,
+                k -> Counter.builder("agentwatch.framework.findings")
+                        .description("Findings by the framework item they relate to (OWASP ASI, CSA MAESTRO layer, NIST AI RMF subcategory); a finding counts once per item")
+                        .tags("framework", labels[0], "item", labels[1]).register(registry));
     }
 
     private Counter revokeCounter(String scope) {

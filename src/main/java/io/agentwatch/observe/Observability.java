@@ -3,6 +3,7 @@ package io.agentwatch.observe;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.topology.AgentwatchTopology;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -27,9 +28,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * }
  * }</pre>
  *
- * <p>The suppressions must be the instance the topology uses: the admin endpoint reloads
- * through it. Baseline resets reach the topology through Kafka. Close order: KafkaStreams
- * first, then this, then the reset producer.
+ * <p>The suppressions and rules must be the instances the topology uses: the admin endpoints
+ * reload through them. Baseline resets reach the topology through Kafka. Close order:
+ * KafkaStreams first, then this, then the reset producer.
  */
 public final class Observability implements AutoCloseable {
     private final MicrometerObserver metrics;
@@ -49,10 +50,17 @@ public final class Observability implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the HTTP address cannot be bound
      */
     public static Observability start(AgentwatchConfig config, Suppressions suppressions, BaselineResetRequests resets) {
+        return start(config, suppressions, resets, Rules.none());
+    }
+
+    /** As above, serving /admin/rules/reload for {@code rules} and counting their reloads and errors. */
+    public static Observability start(AgentwatchConfig config, Suppressions suppressions, BaselineResetRequests resets,
+                                      Rules rules) {
         MicrometerObserver metrics = new MicrometerObserver();
         try {
             DetectionObserver observer = CompositeObserver.of(metrics, FindingLog.from(config));
-            HttpEndpoints http = HttpEndpoints.start(config, metrics::scrape, suppressions, resets);
+            rules.listen(metrics);
+            HttpEndpoints http = HttpEndpoints.start(config, metrics::scrape, suppressions, resets, rules);
             return new Observability(metrics, observer, http);
         } catch (RuntimeException e) {
             metrics.close();

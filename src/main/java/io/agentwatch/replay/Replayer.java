@@ -2,6 +2,7 @@ package io.agentwatch.replay;
 
 import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
@@ -57,6 +58,7 @@ public final class Replayer implements Closeable {
     private final TestInputTopic<String, TokenIssued> issuances;
     private final TestInputTopic<String, TokenRevoked> revocations;
     private final TestInputTopic<String, ApprovalDecision> approvals;
+    private final TestInputTopic<String, FindingFeedback> feedback;
     private final TestOutputTopic<String, Finding> findings;
     private final TestOutputTopic<String, RevokeCommand> commands;
     private final TestOutputTopic<byte[], byte[]> dlq;
@@ -88,6 +90,8 @@ public final class Replayer implements Closeable {
                 serdes.forClass(TokenRevoked.class).serializer());
         approvals = driver.createInputTopic(topics.approvals(), keys,
                 serdes.forClass(ApprovalDecision.class).serializer());
+        feedback = driver.createInputTopic(topics.findingFeedback(), keys,
+                serdes.forClass(FindingFeedback.class).serializer());
         StringDeserializer keysIn = new StringDeserializer();
         findings = driver.createOutputTopic(topics.findings(), keysIn, serdes.forClass(Finding.class).deserializer());
         commands = driver.createOutputTopic(topics.revokeCommands(), keysIn,
@@ -112,6 +116,8 @@ public final class Replayer implements Closeable {
             revocations.pipeInput(key, r, time);
         } else if (event instanceof ApprovalDecision d) {
             approvals.pipeInput(key, d, time);
+        } else if (event instanceof FindingFeedback f) {
+            feedback.pipeInput(key, f, time);
         } else {
             throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
         }

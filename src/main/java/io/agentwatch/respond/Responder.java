@@ -57,9 +57,14 @@ public final class Responder {
      * @param eventTime  stream time of the event
      * @param detectedAt wall clock, for detected_at
      * @param mayRevoke  false for findings of the stream-time sweep: they can alert but not revoke
+     * @param analystSuppressions the agent's suppressions from analysts' false-positive verdicts, unexpired
      */
     public record Input(SessionState session, Call call, String trigger, long eventTime, long detectedAt,
-                        BaselineState baselineState, boolean mayRevoke) {
+                        BaselineState baselineState, boolean mayRevoke, List<Suppressions.Rule> analystSuppressions) {
+        /** The same event, for findings that only report: no call, nothing revoked. */
+        Input reportOnly() {
+            return new Input(session, null, trigger, eventTime, detectedAt, baselineState, false, analystSuppressions);
+        }
     }
 
     /** A detection with what was decided for it. */
@@ -109,8 +114,13 @@ public final class Responder {
         int driftEvents = 0;
         Severity max = null;
         for (Detection d : fresh(detections, memory, raised)) {
-            Suppressions.Rule rule = suppressions.match(agentId, call == null ? null : call.tool(),
-                    call == null ? null : call.boundary(), d.rule());
+            String tool = call == null ? null : call.tool();
+            String boundary = call == null ? null : call.boundary();
+            List<String> destinations = call == null ? List.of() : call.destinations();
+            Suppressions.Rule rule = suppressions.match(agentId, tool, boundary, destinations, d.rule());
+            if (rule == null) {
+                rule = Suppressions.first(in.analystSuppressions(), agentId, tool, boundary, destinations, d.rule());
+            }
             if (rule != null) {
                 Decision s = new Decision(d, Action.NONE);
                 s.disposition = Disposition.SUPPRESSED;
@@ -271,8 +281,7 @@ public final class Responder {
         b.event(pending.triggerEventId()).key("approval:" + pending.commandId())
                 .note("decision " + d.getDecisionId() + " on command " + pending.commandId() + " by " + d.getApprover());
         pending.tokenIds().forEach(b::token);
-        Response r = respond(List.of(b.build()), approved ? new Input(in.session(), null, in.trigger(), in.eventTime(),
-                in.detectedAt(), in.baselineState(), false) : in, tokens);
+        Response r = respond(List.of(b.build()), approved ? in.reportOnly() : in, tokens);
         r.records().stream().filter(x -> x instanceof Finding).forEach(f -> ((Finding) f).setDecidedBy(d.getApprover()));
         if (!approved) {
             return r;
@@ -306,8 +315,7 @@ public final class Responder {
                         + " answers no suspension waiting for one (already decided, timed out, or unknown)")
                 .revoke(RevokeScope.TOKEN).key("approval.unmatched:" + d.getDecisionId())
                 .note("decision " + d.getDecisionId()).build();
-        Response r = respond(List.of(det), new Input(in.session(), null, in.trigger(), in.eventTime(), in.detectedAt(),
-                in.baselineState(), false), tokens);
+        Response r = respond(List.of(det), in.reportOnly(), tokens);
         r.records().stream().filter(x -> x instanceof Finding).forEach(f -> ((Finding) f).setDecidedBy(d.getApprover()));
         return r;
     }

@@ -13,7 +13,8 @@ import io.agentwatch.detect.Detection;
  * finding; otherwise ALERT from response.alert.min.severity, else NONE. Tiers then bound the
  * action by what the call could do: a low-risk read may trigger at most
  * response.tier.readonly.max.action; a high-impact call's revoke is at least
- * response.tier.critical.min.action.
+ * response.tier.critical.min.action. A detection that names its own action (an analyst's rule)
+ * gets that action instead of the one its severity gives; the tiers bound it all the same.
  */
 public final class ResponsePolicy {
     private final ResponseSettings settings;
@@ -32,7 +33,9 @@ public final class ResponsePolicy {
      */
     public Action decide(Detection d, Call call, int sessionRisk) {
         Action action;
-        if (d.atLeast(settings.revokeMinSeverity())) {
+        if (d.action() != null) {
+            action = d.action();
+        } else if (d.atLeast(settings.revokeMinSeverity())) {
             action = settings.revokeAgentRules().contains(d.rule()) ? Action.REVOKE_AGENT : revokeFor(d.revokeScope());
         } else if (sessionRisk >= settings.revokeSessionRisk() && call != null) {
             action = Action.REVOKE_SESSION;

@@ -5,6 +5,7 @@ import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Disposition;
 import io.agentwatch.avro.Evidence;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FrameworkReference;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.detect.Detection;
@@ -45,6 +46,8 @@ public final class Responses {
                 .setSessionRisk(Math.min(100, sessionRisk))
                 .setDetectedAt(Instant.ofEpochMilli(detectedAt))
                 .setEventTime(Instant.ofEpochMilli(eventTime))
+                .setReferences(d.frameworkItems().stream().map(i -> FrameworkReference.newBuilder()
+                        .setFramework(i.framework()).setItem(i.id()).setName(i.name()).build()).toList())
                 .build();
     }
 

@@ -1,6 +1,7 @@
 package io.agentwatch.state;
 
 import io.agentwatch.avro.BaselineState;
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -88,6 +89,10 @@ public final class Baseline {
     public void sessionEnded(SessionState s, long now, BaselinePolicy policy) {
         if (!s.response().isLearnable()) {
             destinations.implicate(s.response().implicated(), policy.maxValues());
+            if (s.response().confirmedByAnalyst()) {
+                // a confirmed attack: none of the parties it reached may ever look normal
+                destinations.implicate(s.learning().destinations(), policy.maxValues());
+            }
             return;
         }
         if (s.learning().forgotten()) {
@@ -110,6 +115,19 @@ public final class Baseline {
         if (!active && learnedEvents >= policy.minEvents() && days.size() >= policy.minDays()) {
             active = true;
         }
+    }
+
+    /** An analyst confirmed an attack that reached these destinations: never learn them (until a reset). */
+    public void implicate(Collection<String> list, BaselinePolicy policy) {
+        destinations.implicate(list, policy.maxValues());
+    }
+
+    /**
+     * An analyst said the finding that withheld these destinations was wrong (or the behaviour
+     * sanctioned): they are no longer implicated and count as known, as if past their quarantine.
+     */
+    public void release(Collection<String> list, long now, BaselinePolicy policy) {
+        destinations.release(list, now, policy);
     }
 
     /** EWMA with a weight that starts at 1/n so the first windows are not drowned by the zero start. */

@@ -109,6 +109,17 @@ public final class DestinationBook {
         }
     }
 
+    /** Vetted by an analyst: not implicated, and known at once (as if used in enough clean sessions). */
+    void release(Collection<String> list, long now, BaselinePolicy policy) {
+        for (String d : list) {
+            implicated.remove(d);
+            Use u = uses.computeIfAbsent(d, k -> new Use());
+            u.sessions = Math.max(u.sessions, policy.quarantineSessions());
+            u.lastSeen = Math.max(u.lastSeen, now);
+        }
+        evictIfOver(policy.maxValues());
+    }
+
     private void decayTo(long now, long halfLifeMs) {
         if (now <= decayedTo) {
             return;

@@ -2,6 +2,7 @@ package io.agentwatch.state;
 
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,6 +32,10 @@ public final class ResponseMemory {
     LinkedHashSet<String> raised = new LinkedHashSet<>();
     RevokeScope revoked;
     LinkedHashSet<String> implicated = new LinkedHashSet<>();
+    /** An analyst confirmed a finding of the session as an attack. */
+    boolean confirmed;
+    /** An analyst cleared every HIGH or CRITICAL finding of the session. */
+    boolean cleared;
 
     public void apply(Update u) {
         for (String key : u.raised()) {
@@ -98,8 +103,29 @@ public final class ResponseMemory {
         return Collections.unmodifiableSet(implicated);
     }
 
-    /** A session with a HIGH or CRITICAL finding teaches the baseline nothing. */
+    /**
+     * A session with a HIGH or CRITICAL finding teaches the baseline nothing, unless an analyst
+     * cleared those findings; one an analyst confirmed as an attack never does.
+     */
     public boolean isLearnable() {
-        return maxSeverity == null || maxSeverity.ordinal() < Severity.HIGH.ordinal();
+        return !confirmed && (cleared || maxSeverity == null || maxSeverity.ordinal() < Severity.HIGH.ordinal());
+    }
+
+    /** An analyst's true positive: nothing of this session is ever learned, and what it reached is implicated. */
+    public void confirmByAnalyst() {
+        confirmed = true;
+    }
+
+    public boolean confirmedByAnalyst() {
+        return confirmed;
+    }
+
+    /**
+     * An analyst's false positive or benign verdict on findings of this session: the destinations
+     * they implicated are not implicated after all, and, when {@code learnable}, the session may be learned.
+     */
+    public void clearByAnalyst(Collection<String> destinations, boolean learnable) {
+        implicated.removeAll(destinations);
+        cleared |= learnable;
     }
 }

@@ -52,6 +52,8 @@ public final class SessionActivity {
     int events;
     ArrayDeque<Step> recent = new ArrayDeque<>();
     LinkedHashMap<String, SensitiveRead> sensitiveReads = new LinkedHashMap<>();
+    /** The most sensitive data read in the session (sensitiveReads keeps only the latest read per boundary). */
+    Sensitivity highestSensitiveRead;
     String untrustedInputEventId;
     String refusedEventId;
     String novelReadEventId;
@@ -84,6 +86,9 @@ public final class SessionActivity {
             sensitiveReads.remove(key);
             sensitiveReads.put(key, new SensitiveRead(c.eventId(), c.tool(), c.boundary(), c.sensitivity(), c.time()));
             trimOldest(sensitiveReads, MAX_SENSITIVE_READS);
+            if (highestSensitiveRead == null || c.sensitivity().ordinal() > highestSensitiveRead.ordinal()) {
+                highestSensitiveRead = c.sensitivity();
+            }
         }
         if (c.bringsUntrustedInput()) {
             if (untrustedInputEventId == null) {
@@ -209,6 +214,11 @@ public final class SessionActivity {
             }
         });
         return out;
+    }
+
+    /** The highest sensitivity of the sensitive data read in the session so far, or null when none was. */
+    public Sensitivity highestSensitiveRead() {
+        return highestSensitiveRead;
     }
 
     public String untrustedInputEventId() {

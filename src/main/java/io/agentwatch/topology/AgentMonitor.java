@@ -3,8 +3,10 @@ package io.agentwatch.topology;
 import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.ApprovalVerdict;
 import io.agentwatch.avro.BaselineReset;
+import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.Outcome;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.RevokeScope;
 import io.agentwatch.avro.Severity;
@@ -19,6 +21,8 @@ import io.agentwatch.detect.DetectionSettings;
 import io.agentwatch.detect.Detectors;
 import io.agentwatch.detect.IntentDetector;
 import io.agentwatch.detect.TokenDirectory;
+import io.agentwatch.feedback.FindingMemory;
+import io.agentwatch.feedback.Verdicts;
 import io.agentwatch.model.Call;
 import io.agentwatch.respond.Responder;
 import io.agentwatch.respond.Response;
@@ -62,8 +66,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the broker did not confirm. Beside them: the token's task (task baselines, {@link IntentDetector}),
  * credential hygiene ({@link CredentialHygiene}) and step-up approvals, whose state is in
  * {@link IntentStores}; a wall-clock punctuator times out approvals on a partition gone quiet.
+ * Analysts' verdicts on findings change the agent's finding memory (its suppressions), the
+ * finding's open session and the baseline ({@link Verdicts}).
  */
 public final class AgentMonitor extends ContextualProcessor<String, SpecificRecord, Object, Object> {
+    /** One line per applied analyst verdict: an audit trail of who changed what detection does. */
+    private static final org.slf4j.Logger FEEDBACK_LOG = org.slf4j.LoggerFactory.getLogger("agentwatch.feedback");
     /** Deserialized baselines kept in memory; this task is their only writer, so the cache stays exact. */
     private static final int BASELINE_CACHE_SIZE = 10_000;
     private static final int SESSION_CACHE_SIZE = 10_000;
@@ -78,11 +86,12 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private final BaselinePolicy baselinePolicy;
     private final IntentSettings intentSettings;
     private final Responder responder;
+    private final Verdicts verdicts;
     private final long sessionEndAfterMs;
     private final long retentionMs;
     private final Duration punctuateInterval;
     private final StateLimits limits;
-    private final Detectors detectors = new Detectors();
+    private final Detectors detectors;
     private final DelegationDetector delegation = new DelegationDetector();
     private final IntentDetector intent = new IntentDetector();
     private final CredentialHygiene hygiene = new CredentialHygiene();
@@ -90,6 +99,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private KeyValueStore<String, TokenState> tokens;
     private KeyValueStore<String, SessionState> sessions;
     private KeyValueStore<String, Baseline> baselines;
+    private KeyValueStore<String, FindingMemory> memories;
     private TokenDirectory directory;
     private final SweepIndex index;
     private IntentStores intentStores;
@@ -98,6 +108,8 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     private final Map<String, Baseline> baselineCache = lruCache(BASELINE_CACHE_SIZE);
     /** Deserialized open sessions; writes still go to the store on every call, reads skip decoding. */
     private final Map<String, SessionState> sessionCache = lruCache(SESSION_CACHE_SIZE);
+    /** Finding memories by agent; an agent without one maps to an empty memory, so a call costs no store read. */
+    private final Map<String, FindingMemory> memoryCache = lruCache(BASELINE_CACHE_SIZE);
 
     /**
      * @param sessionEndAfter how long after its own last call a session has ended: the idle
@@ -106,16 +118,19 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
      *                        end another agent's session and erase its chain
      */
     public AgentMonitor(MonitorServices services, DetectionSettings settings, BaselinePolicy baselinePolicy,
-                        IntentSettings intentSettings, Responder responder, Duration sessionEndAfter, Duration retention,
+                        IntentSettings intentSettings, Responder responder, Verdicts verdicts,
+                        Duration sessionEndAfter, Duration retention,
                         Duration punctuateInterval, StateLimits limits) {
         this.services = services;
         this.settings = settings;
         this.baselinePolicy = baselinePolicy;
         this.intentSettings = intentSettings;
         this.responder = responder;
+        this.verdicts = verdicts;
         this.sessionEndAfterMs = sessionEndAfter.toMillis();
         this.retentionMs = retention.toMillis();
         this.punctuateInterval = punctuateInterval;
+        this.detectors = new Detectors(services.rules().detector());
         this.limits = limits;
         this.index = new SweepIndex(limits.maxTokenLifetimeMs());
     }
@@ -143,9 +158,11 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         // been committed, so start from the stores.
         baselineCache.clear();
         sessionCache.clear();
+        memoryCache.clear();
         tokens = context.getStateStore(Names.TOKENS_STORE);
         sessions = context.getStateStore(Names.SESSIONS_STORE);
         baselines = context.getStateStore(Names.BASELINES_STORE);
+        memories = context.getStateStore(Names.FINDING_MEMORY_STORE);
         KeyValueStore<String, TokenIssued> tokenIndex = context.getStateStore(Names.TOKEN_INDEX_STORE);
         directory = tokenId -> Optional.ofNullable(tokenIndex.get(tokenId)).map(TokenState::of);
         this.index.rebuild(sessions, tokens, baselines);
@@ -177,6 +194,9 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         } else if (value instanceof ApprovalDecision d) {
             services.observer().eventIn("approval");
             onApproval(d);
+        } else if (value instanceof FindingFeedback f) {
+            services.observer().eventIn("finding_feedback");
+            onFeedback(f);
         }
         services.observer().recordProcessed(System.nanoTime() - start);
     }
@@ -208,8 +228,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         detections.addAll(hygiene.inspect(ctx, credentials));
         SessionActivity.Novelties novelties = ctx.novelties();
-        respond(detections, new Responder.Input(session, call, call.eventId(), call.time(),
-                services.clock().millis(), baseline.state(), true), call.eventId());
+        respond(detections, input(session, call, call.eventId(), call.time(), baseline.state(), true), call.eventId());
         session.record(call, novelties, settings.rateWindowMs(), settings.deniedWindowMs());
         if (session.activity().events() % SIZE_CHECK_EVERY == 0 || hasLongField(call)) {
             keepWithinSize(session);
@@ -266,8 +285,8 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                     .summary(call.agentId() + " has " + limits.maxOpenSessions() + " sessions open; its oldest, "
                             + evicted.sessionId() + ", was closed unlearned to make room for " + call.sessionId())
                     .key("session.evicted").build();
-            respond(List.of(d), new Responder.Input(evicted, null, call.eventId(), call.time(),
-                    services.clock().millis(), baseline(call.agentId()).state(), false), call.eventId());
+            respond(List.of(d), input(evicted, null, call.eventId(), call.time(), baseline(call.agentId()).state(), false),
+                    call.eventId());
         }
     }
 
@@ -297,8 +316,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         SessionState s = session != null ? session
                 : new SessionState(state.agentId(), state.sessionId() == null ? state.tokenId() : state.sessionId(),
                 state.issuedAt());
-        respond(found, new Responder.Input(s, null, state.tokenId(), state.issuedAt(),
-                services.clock().millis(), baseline(state.agentId()).state(), true), null);
+        respond(found, input(s, null, state.tokenId(), state.issuedAt(), baseline(state.agentId()).state(), true), null);
         if (session != null) {
             putSession(sessionKey, session);
         }
@@ -347,8 +365,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         String sessionKey = Names.key(agentId, sessionId);
         SessionState stored = session(sessionKey);
         SessionState s = stored != null ? stored : new SessionState(agentId, sessionId, time);
-        Responder.Input in = new Responder.Input(s, null, d.getDecisionId(), time, services.clock().millis(),
-                baseline(agentId).state(), true);
+        Responder.Input in = input(s, null, d.getDecisionId(), time, baseline(agentId).state(), true);
         if (pending == null) {
             write(responder.unmatched(d, in, lookup(agentId)), in, d.getDecisionId());
             services.observer().approval("unmatched");
@@ -362,6 +379,33 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
     }
 
+    /**
+     * An analyst's verdict on a finding of this agent. Refused (dead-lettered with the reason)
+     * when it names a finding no longer remembered and nothing else to act on.
+     */
+    private void onFeedback(FindingFeedback f) {
+        String agentId = f.getAgentId();
+        FindingMemory memory = memory(agentId);
+        FindingMemory.Remembered finding = memory.finding(f.getFindingId());
+        String sessionKey = finding == null || finding.sessionId() == null ? null
+                : Names.key(agentId, finding.sessionId());
+        SessionState session = sessionKey == null ? null : session(sessionKey);
+        Baseline baseline = baseline(agentId);
+        String done;
+        try {
+            done = verdicts.apply(f, memory, session, baseline, f.getAt().toEpochMilli());
+        } catch (Verdicts.Refused e) {
+            throw new ValidationException("unknown-finding", e.getMessage());
+        }
+        putMemory(agentId, memory);
+        storeBaseline(agentId, baseline);
+        if (session != null) {
+            putSession(sessionKey, session);
+        }
+        FEEDBACK_LOG.info("{} by {} on finding {} of {}: {}", f.getVerdict(), f.getAnalyst(), f.getFindingId(), agentId,
+                done);
+    }
+
     /** Runs the responder on one event's detections and writes what it decided. */
     private void respond(List<Detection> detections, Responder.Input in, String inputEventId) {
         if (detections.isEmpty()) {
@@ -370,10 +414,22 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         write(responder.respond(detections, in, lookup(in.session().agentId())), in, inputEventId);
     }
 
-    /** Writes what the responder decided: the session's memory, tokens ordered revoked, approvals asked for, records. */
+    /** What the responder is given about an event: the session so far, the baseline, and the analysts' suppressions. */
+    private Responder.Input input(SessionState session, Call call, String trigger, long eventTime,
+                                  BaselineState baselineState, boolean mayRevoke) {
+        return new Responder.Input(session, call, trigger, eventTime, services.clock().millis(), baselineState,
+                mayRevoke, memory(session.agentId()).suppressions(session.agentId(), eventTime));
+    }
+
+    /**
+     * Writes what the responder decided: the session's memory, tokens ordered revoked, approvals
+     * asked for, records, and the findings remembered for analysts' verdicts.
+     */
     private void write(Response r, Responder.Input in, String inputEventId) {
         SessionState session = in.session();
+        FindingMemory memory = memory(session.agentId());
         session.response().apply(r.memory());
+        boolean remembered = false;
         for (TokenState t : r.ordered()) {
             t.revocationOrdered(r.command().getCommandId(), in.eventTime());
             putToken(Names.key(session.agentId(), t.tokenId()), t);
@@ -386,6 +442,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             if (out instanceof Finding f) {
                 forward(f, Names.FINDINGS_SINK, f.getAgentId(), in.eventTime(), inputEventId);
                 services.observer().finding(f);
+                remembered |= memory.remember(f, in.call(), session.response().implicated());
             } else if (out instanceof RevokeCommand c) {
                 forward(c, Names.REVOKE_COMMANDS_SINK, c.getAgentId(), in.eventTime(), inputEventId);
                 services.observer().revokeCommand(c, services.clock().millis());
@@ -395,6 +452,21 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                 }
             }
         }
+        if (remembered) {
+            putMemory(session.agentId(), memory);
+        }
+    }
+
+    private FindingMemory memory(String agentId) {
+        return memoryCache.computeIfAbsent(agentId, id -> {
+            FindingMemory stored = memories.get(id);
+            return stored == null ? new FindingMemory() : stored;
+        });
+    }
+
+    private void putMemory(String agentId, FindingMemory m) {
+        memories.put(agentId, m);
+        memoryCache.put(agentId, m);
     }
 
     private void awaitApproval(RevokeCommand c, Responder.Input in) {
@@ -430,8 +502,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         String sessionKey = Names.key(agentId, p.sessionId());
         SessionState stored = session(sessionKey);
         SessionState s = stored != null ? stored : new SessionState(agentId, p.sessionId(), streamTime);
-        Responder.Input in = new Responder.Input(s, null, p.commandId(), streamTime, services.clock().millis(),
-                baseline(agentId).state(), true);
+        Responder.Input in = input(s, null, p.commandId(), streamTime, baseline(agentId).state(), true);
         write(responder.timedOut(p, in, lookup(agentId)), in, null);
         services.observer().approval("timed_out");
         if (stored != null) {
@@ -599,8 +670,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                 changed = true;
             }
         }
-        respond(standing, new Responder.Input(s, null, s.sessionId(), now, services.clock().millis(),
-                baseline(agentId).state(), false), null);
+        respond(standing, input(s, null, s.sessionId(), now, baseline(agentId).state(), false), null);
         if (s.response().isLearnable()) {
             Set<String> granted = new TreeSet<>();
             sessionTokens.stream().filter(t -> t.scopes() != null).forEach(t -> granted.addAll(t.scopes()));
@@ -613,8 +683,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             changed = true;
             SessionState agentLevel = new SessionState(agentId, null, now);
             respond(List.of(hygiene.unusedScopes(agentId, unused, intentSettings.unusedScopeSessions())),
-                    new Responder.Input(agentLevel, null, "scope-report@" + now, now, services.clock().millis(),
-                            baseline(agentId).state(), false), null);
+                    input(agentLevel, null, "scope-report@" + now, now, baseline(agentId).state(), false), null);
         }
         if (changed) {
             intentStores.putCredentials(agentId, credentials);
@@ -658,8 +727,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         String sessionKey = Names.key(t.agentId(), sessionId);
         SessionState stored = session(sessionKey);
         SessionState s = stored != null ? stored : new SessionState(t.agentId(), sessionId, now);
-        respond(List.of(d), new Responder.Input(s, null, t.commandId(), now, services.clock().millis(),
-                baseline(t.agentId()).state(), false), null);
+        respond(List.of(d), input(s, null, t.commandId(), now, baseline(t.agentId()).state(), false), null);
         if (stored != null) {
             putSession(sessionKey, stored);
         }

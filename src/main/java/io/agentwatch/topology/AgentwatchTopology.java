@@ -3,6 +3,7 @@ package io.agentwatch.topology;
 import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
@@ -10,6 +11,8 @@ import io.agentwatch.avro.ToolCall;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.detect.DetectionSettings;
 import io.agentwatch.respond.ApprovalPolicy;
+import io.agentwatch.feedback.FindingMemory;
+import io.agentwatch.feedback.Verdicts;
 import io.agentwatch.respond.Responder;
 import io.agentwatch.respond.ResponsePolicy;
 import io.agentwatch.respond.ResponseSettings;
@@ -46,7 +49,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * tool-calls / token-issuances / token-revocations /
- * baseline-resets / approvals ─────────────────────► validate ─► agent-monitor ─► findings
+ * baseline-resets / approvals / finding-feedback ──► validate ─► agent-monitor ─► findings
  *                                                       │ bad ─► dlq   │ stores   ├► revoke-commands
  *                                                                      │          └► token-index
  * token-index ─► token-index-updater (global store, read by agent-monitor)
@@ -108,12 +111,15 @@ public final class AgentwatchTopology {
                 upcast(serdes.forClass(BaselineReset.class).deserializer()), topics.baselineResets());
         t.addSource(DEFAULT_RESET, Names.APPROVALS_SOURCE, guard, in.keys(),
                 in.values(serdes.forClass(ApprovalDecision.class).deserializer()), topics.approvals());
+        // Signed like the events when signatures are required: a verdict can suppress findings.
+        t.addSource(DEFAULT_RESET, Names.FINDING_FEEDBACK_SOURCE, guard, in.keys(),
+                in.values(serdes.forClass(FindingFeedback.class).deserializer()), topics.findingFeedback());
 
         InputRules rules = InputRules.from(config);
         ProcessorSupplier<String, SpecificRecord, Object, Object> validator = () -> new InputValidator(rules, timeRule);
         t.addProcessor(Names.VALIDATE, validator,
                 Names.TOOL_CALLS_SOURCE, Names.TOKEN_ISSUANCES_SOURCE, Names.TOKEN_REVOCATIONS_SOURCE,
-                Names.BASELINE_RESETS_SOURCE, Names.APPROVALS_SOURCE);
+                Names.BASELINE_RESETS_SOURCE, Names.APPROVALS_SOURCE, Names.FINDING_FEEDBACK_SOURCE);
 
         DetectionSettings detection = DetectionSettings.from(config);
         BaselinePolicy learning = new BaselinePolicy(config.getInt(AgentwatchConfig.BASELINE_MIN_EVENTS),
@@ -124,6 +130,7 @@ public final class AgentwatchTopology {
         Responder responder = new Responder(new ResponsePolicy(ResponseSettings.from(config)), services.suppressions(),
                 ApprovalPolicy.from(config));
         IntentSettings intent = IntentSettings.from(config);
+        Verdicts verdicts = new Verdicts(learning, config.duration(AgentwatchConfig.FEEDBACK_SUPPRESSION_TTL).toMillis());
         AgentMonitor.StateLimits limits = new AgentMonitor.StateLimits(config.getInt(AgentwatchConfig.SESSION_MAX_OPEN),
                 config.getInt(AgentwatchConfig.SESSION_MAX_BYTES),
                 config.duration(AgentwatchConfig.STATE_TOKEN_MAX_LIFETIME).toMillis());
@@ -132,7 +139,7 @@ public final class AgentwatchTopology {
         t.addProcessor(Names.AGENT_MONITOR, new ProcessorSupplier<String, SpecificRecord, Object, Object>() {
             @Override
             public AgentMonitor get() {
-                return new AgentMonitor(services, detection, learning, intent, responder, sessionEndAfter,
+                return new AgentMonitor(services, detection, learning, intent, responder, verdicts, sessionEndAfter,
                         config.duration(AgentwatchConfig.STATE_RETENTION),
                         config.duration(AgentwatchConfig.PUNCTUATE_INTERVAL), limits);
             }
@@ -144,7 +151,8 @@ public final class AgentwatchTopology {
                         store(Names.SESSIONS_STORE, StateSerde.sessions(), services),
                         store(Names.BASELINES_STORE, StateSerde.baselines(), services),
                         store(Names.TASK_BASELINES_STORE, StateSerde.taskBaselines(), services),
-                        store(Names.CREDENTIALS_STORE, StateSerde.credentials(), services)));
+                        store(Names.CREDENTIALS_STORE, StateSerde.credentials(), services),
+                        store(Names.FINDING_MEMORY_STORE, new StateSerde<>(FindingMemory.class), services)));
             }
         }, Names.VALIDATE);
 

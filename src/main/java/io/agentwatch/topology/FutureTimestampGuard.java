@@ -2,6 +2,7 @@ package io.agentwatch.topology;
 
 import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.BaselineReset;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -34,11 +35,14 @@ final class FutureTimestampGuard implements TimestampExtractor {
 
     @Override
     public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
-        if (record.value() instanceof BaselineReset || record.value() instanceof ApprovalDecision) {
-            // An operator's request or a person's decision carries the wall clock, which can be far ahead of the events
-            // still to be processed (a backlog, a replayed day): it must not move stream time, or
-            // the sweep would close sessions and purge tokens early. The lowest timestamp also has
-            // the task apply it before the events buffered with it.
+        if (record.value() instanceof BaselineReset || record.value() instanceof ApprovalDecision
+                || record.value() instanceof FindingFeedback) {
+            // An operator's request, a person's decision or an analyst's verdict carries the wall
+            // clock, which can be far ahead of the events still to be processed (a backlog, a
+            // replayed day): it must not move stream time, or the sweep would close sessions,
+            // time out approvals and purge tokens early. The lowest timestamp also has the task
+            // apply it before the events buffered with it. A verdict's own time (at) still dates
+            // the suppression it creates.
             return 0;
         }
         // Event time (occurred_at, issued_at, revoked_at) is what every decision uses, whatever

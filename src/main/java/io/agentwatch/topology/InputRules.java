@@ -3,6 +3,7 @@ package io.agentwatch.topology;
 import io.agentwatch.avro.Actor;
 import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.BaselineReset;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -28,7 +29,8 @@ import org.apache.avro.specific.SpecificRecord;
  * loop.
  *
  * <p>Pure, no Kafka types: the validator processor applies it, the property tests call it directly.
- * Each refusal is a {@link ValidationException} whose reason is the dead-letter reason.
+ * Each refusal is a {@link ValidationException} whose reason is the dead-letter reason. Analysts'
+ * verdicts (FindingFeedback) pass the same checks: they too change state.
  */
 public final class InputRules {
     /**
@@ -40,8 +42,8 @@ public final class InputRules {
     public static final Pattern SPIFFE_ID = Pattern.compile("spiffe://[a-z0-9._-]+(/(?!\\.\\.?(?:/|$))[A-Za-z0-9._-]+)+");
     static final int MAX_SPIFFE_ID_BYTES = 2048;
 
-    /** Fields of free text, where tabs and line breaks (and bidi marks) are allowed: a token's purpose, a revocation's or approval's reason, attribute values. */
-    private static final Set<String> FREE_TEXT_FIELDS = Set.of("purpose", "reason", "attributes");
+    /** Fields of free text, where tabs and line breaks (and bidi marks) are allowed: a token's purpose, a revocation's or approval's reason, attribute values, a verdict's note. */
+    private static final Set<String> FREE_TEXT_FIELDS = Set.of("purpose", "reason", "attributes", "note");
     /**
      * A call's target: gateways build it from the model's arguments, and real models put JSON
      * with line breaks there, so tabs and line breaks pass; bidi overrides and the like do not.
@@ -72,7 +74,8 @@ public final class InputRules {
                     + " are never deleted, send a TokenRevoked to end a token");
         }
         if (!(value instanceof ToolCall || value instanceof TokenIssued || value instanceof TokenRevoked
-                || value instanceof BaselineReset || value instanceof ApprovalDecision)) {
+                || value instanceof BaselineReset || value instanceof ApprovalDecision
+                || value instanceof FindingFeedback)) {
             throw new ValidationException("unexpected-type", "not an input event: " + value.getClass().getSimpleName());
         }
         if (key == null) {
@@ -111,6 +114,11 @@ public final class InputRules {
                 throw new ValidationException("self-approval", "approval " + quote(d.getDecisionId())
                         + " names the agent itself as approver: a step-up approval must come from a person");
             }
+        } else if (value instanceof FindingFeedback f) {
+            agent(key, f.getAgentId());
+            required("feedback_id", f.getFeedbackId());
+            required("finding_id", f.getFindingId());
+            required("analyst", f.getAnalyst());
         }
     }
 

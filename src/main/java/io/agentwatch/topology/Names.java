@@ -11,6 +11,7 @@ public final class Names {
     public static final String TOKEN_REVOCATIONS_SOURCE = "token-revocations-source";
     public static final String BASELINE_RESETS_SOURCE = "baseline-resets-source";
     public static final String APPROVALS_SOURCE = "approvals-source";
+    public static final String FINDING_FEEDBACK_SOURCE = "finding-feedback-source";
     public static final String VALIDATE = "validate";
     public static final String AGENT_MONITOR = "agent-monitor";
     public static final String FINDINGS_SINK = "findings-sink";
@@ -26,6 +27,8 @@ public final class Names {
     public static final String TASK_BASELINES_STORE = "task-baselines";
     /** Per agent: scope use, tokens that outlived their task, step-up approvals waiting. */
     public static final String CREDENTIALS_STORE = "credentials";
+    /** Per agent: recent findings, analysts' suppressions and applied verdicts. */
+    public static final String FINDING_MEMORY_STORE = "finding-memory";
     public static final String TOKEN_INDEX_STORE = "token-index";
 
     /**

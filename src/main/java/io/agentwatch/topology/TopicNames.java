@@ -19,7 +19,8 @@ public record TopicNames(
         String revokeCommands,
         String tokenIndex,
         String deadLetters,
-        String approvals) {
+        String approvals,
+        String findingFeedback) {
 
     public TopicNames {
         Objects.requireNonNull(toolCalls, "toolCalls");
@@ -31,6 +32,7 @@ public record TopicNames(
         Objects.requireNonNull(tokenIndex, "tokenIndex");
         Objects.requireNonNull(deadLetters, "deadLetters");
         Objects.requireNonNull(approvals, "approvals");
+        Objects.requireNonNull(findingFeedback, "findingFeedback");
     }
 
     /** The names configured by topic.* keys (defaults: {@link Topics}). */
@@ -43,7 +45,8 @@ public record TopicNames(
                 c.getString(AgentwatchConfig.TOPIC_REVOKE_COMMANDS),
                 c.getString(AgentwatchConfig.TOPIC_TOKEN_INDEX),
                 c.getString(AgentwatchConfig.TOPIC_DLQ),
-                c.getString(AgentwatchConfig.TOPIC_APPROVALS));
+                c.getString(AgentwatchConfig.TOPIC_APPROVALS),
+                c.getString(AgentwatchConfig.TOPIC_FINDING_FEEDBACK));
     }
 
     /** The topic.* config entries that name these topics: the inverse of {@link #from}. */
@@ -56,28 +59,29 @@ public record TopicNames(
                 AgentwatchConfig.TOPIC_REVOKE_COMMANDS, revokeCommands,
                 AgentwatchConfig.TOPIC_TOKEN_INDEX, tokenIndex,
                 AgentwatchConfig.TOPIC_DLQ, deadLetters,
-                AgentwatchConfig.TOPIC_APPROVALS, approvals);
+                AgentwatchConfig.TOPIC_APPROVALS, approvals,
+                AgentwatchConfig.TOPIC_FINDING_FEEDBACK, findingFeedback);
     }
 
     public static TopicNames defaults() {
         return new TopicNames(Topics.TOOL_CALLS, Topics.TOKEN_ISSUANCES, Topics.TOKEN_REVOCATIONS,
                 Topics.BASELINE_RESETS, Topics.FINDINGS, Topics.REVOKE_COMMANDS, Topics.TOKEN_INDEX, Topics.DLQ,
-                Topics.APPROVALS);
+                Topics.APPROVALS, Topics.FINDING_FEEDBACK);
     }
 
     /** The same names with {@code prefix} in front: lets tests that share one broker keep apart. */
     public TopicNames withPrefix(String prefix) {
         return new TopicNames(prefix + toolCalls, prefix + tokenIssuances, prefix + tokenRevocations,
                 prefix + baselineResets, prefix + findings, prefix + revokeCommands, prefix + tokenIndex, prefix + deadLetters,
-                prefix + approvals);
+                prefix + approvals, prefix + findingFeedback);
     }
 
     /**
-     * The inputs, keyed by agent id, which must be co-partitioned: the events, the operators' baseline resets and
-     * people's approval decisions.
+     * The inputs, keyed by agent id, which must be co-partitioned: the events, the operators'
+     * baseline resets, people's approval decisions and the analysts' verdicts.
      */
     public List<String> inputs() {
-        return List.of(toolCalls, tokenIssuances, tokenRevocations, baselineResets, approvals);
+        return List.of(toolCalls, tokenIssuances, tokenRevocations, baselineResets, approvals, findingFeedback);
     }
 
     /** The topics agentwatch writes to (besides the internal topics Kafka Streams manages). */

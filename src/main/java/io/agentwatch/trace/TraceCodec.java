@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwatch.avro.ApprovalDecision;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -13,8 +14,8 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The JSON Lines trace format of {@code replay}, {@code simulate --out} and test fixtures: one
- * object per line with {@code "type"} = tool_call, token_issued, token_revoked or approval and the Avro
- * field names. Optional: {@code "label"} (attack/benign). A tool call without session_id is put
+ * object per line with {@code "type"} = tool_call, token_issued, token_revoked, approval or
+ * finding_feedback (an analyst's verdict) and the Avro field names. Optional: {@code "label"} (attack/benign). A tool call without session_id is put
  * in a session named after its token (or "default"), so traces from runtimes that do not track
  * conversations still group calls sensibly.
  */
@@ -23,11 +24,12 @@ public final class TraceCodec {
     public static final String TOKEN_ISSUED = "token_issued";
     public static final String TOKEN_REVOKED = "token_revoked";
     public static final String APPROVAL = "approval";
+    public static final String FINDING_FEEDBACK = "finding_feedback";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Map<Class<? extends SpecificRecord>, String> TYPES = Map.of(
             ToolCall.class, TOOL_CALL, TokenIssued.class, TOKEN_ISSUED, TokenRevoked.class, TOKEN_REVOKED,
-            ApprovalDecision.class, APPROVAL);
+            ApprovalDecision.class, APPROVAL, FindingFeedback.class, FINDING_FEEDBACK);
 
     private TraceCodec() {
     }
@@ -45,7 +47,7 @@ public final class TraceCodec {
         }
         JsonNode type = node.get("type");
         if (type == null || !type.isTextual()) {
-            throw new IllegalArgumentException("missing \"type\" (tool_call, token_issued, token_revoked or approval)");
+            throw new IllegalArgumentException("missing \"type\" (tool_call, token_issued, token_revoked, approval or finding_feedback)");
         }
         JsonNode labelNode = node.get("label");
         String label = labelNode == null || labelNode.isNull() ? null : labelNode.asText();
@@ -54,8 +56,9 @@ public final class TraceCodec {
             case TOKEN_ISSUED -> AvroJson.fromJson(node, TokenIssued.class);
             case TOKEN_REVOKED -> AvroJson.fromJson(node, TokenRevoked.class);
             case APPROVAL -> AvroJson.fromJson(node, ApprovalDecision.class);
+            case FINDING_FEEDBACK -> AvroJson.fromJson(node, FindingFeedback.class);
             default -> throw new IllegalArgumentException("unknown type '" + type.asText()
-                    + "' (expected tool_call, token_issued, token_revoked or approval)");
+                    + "' (expected tool_call, token_issued, token_revoked, approval or finding_feedback)");
         };
         return new TraceEvent(event, label);
     }

@@ -1,6 +1,7 @@
 package io.agentwatch.trace;
 
 import io.agentwatch.avro.ApprovalDecision;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
@@ -8,8 +9,8 @@ import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One line of a JSON Lines trace: a ToolCall, TokenIssued, TokenRevoked or ApprovalDecision, with the optional
- * ground-truth label ("attack" or "benign") used to score precision and recall.
+ * One line of a JSON Lines trace: a ToolCall, TokenIssued, TokenRevoked, ApprovalDecision or
+ * FindingFeedback, with the optional ground-truth label ("attack" or "benign") used to score precision and recall.
  */
 public record TraceEvent(SpecificRecord event, String label) {
 
@@ -20,11 +21,13 @@ public record TraceEvent(SpecificRecord event, String label) {
             return t.getAgentId();
         } else if (event instanceof ApprovalDecision d) {
             return d.getAgentId();
+        } else if (event instanceof FindingFeedback f) {
+            return f.getAgentId();
         }
         return ((TokenRevoked) event).getAgentId();
     }
 
-    /** The event time: occurred_at, issued_at, revoked_at or decided_at. */
+    /** The event time: occurred_at, issued_at, revoked_at, decided_at, or a verdict's at. */
     public Instant time() {
         return eventTime(event);
     }
@@ -38,6 +41,8 @@ public record TraceEvent(SpecificRecord event, String label) {
             return r.getRevokedAt();
         } else if (event instanceof ApprovalDecision d) {
             return d.getDecidedAt();
+        } else if (event instanceof FindingFeedback f) {
+            return f.getAt();
         }
         throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
     }

@@ -217,11 +217,11 @@ class ScopeDriftDetectorTest {
     void shouldWeighAFirstWriteToRestrictedDataAboveAFirstReadOfPublicData() {
         // given
         Call restrictedDelete = new Call("e1", T0, MAILER, "s", "t", "x", Operation.DELETE, null, "corp",
-                Sensitivity.RESTRICTED, null, null, Outcome.OK, Set.of(), List.of());
+                Sensitivity.RESTRICTED, null, null, Outcome.OK, Set.of(), List.of(), Map.of());
         Call restrictedWrite = new Call("e2", T0, MAILER, "s", "t", "x", Operation.WRITE, null, "corp",
-                Sensitivity.RESTRICTED, null, null, Outcome.OK, Set.of(), List.of());
+                Sensitivity.RESTRICTED, null, null, Outcome.OK, Set.of(), List.of(), Map.of());
         Call publicRead = new Call("e3", T0, MAILER, "s", "t", "x", Operation.READ, null, "corp",
-                Sensitivity.PUBLIC, null, null, Outcome.OK, Set.of(), List.of());
+                Sensitivity.PUBLIC, null, null, Outcome.OK, Set.of(), List.of(), Map.of());
 
         // then
         assertThat(ScopeDriftDetector.weight(restrictedDelete)).isGreaterThan(ScopeDriftDetector.weight(restrictedWrite));

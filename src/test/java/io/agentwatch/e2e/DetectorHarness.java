@@ -212,6 +212,8 @@ final class DetectorHarness implements AutoCloseable {
             return topics.tokenIssuances();
         } else if (event instanceof TokenRevoked) {
             return topics.tokenRevocations();
+        } else if (event instanceof io.agentwatch.avro.FindingFeedback) {
+            return topics.findingFeedback();
         }
         throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
     }

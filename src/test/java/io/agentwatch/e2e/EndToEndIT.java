@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwatch.avro.Disposition;
+import io.agentwatch.avro.FeedbackVerdict;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.Operation;
 import io.agentwatch.avro.Outcome;
 import io.agentwatch.avro.RevokeCommand;
@@ -190,20 +193,10 @@ class EndToEndIT {
 
     @Test
     void shouldKeepTokenAndSessionStateAndNotRepeatRevokeCommandsAcrossARestart() throws Exception {
-        // given a revoked token, and a call with it that made agentwatch revoke session 1. Static
-        // membership, as for any restarted stateful instance: without it, a Kafka Streams client that
-        // closes does not leave its group, and the new one gets its tasks only when the old member's
-        // session times out (45 s).
-        live = DetectorHarness.create(registryUrl, stateDir,
-                Map.of("kafka.group.instance.id", KafkaBrokerExtension.uniqueName("agentwatch-e2e-instance")));
-        live.start();
+        // given a revoked token, and a call with it that made agentwatch revoke session 1
         String agent = agent("restart");
         Instant t = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
-        live.send(token(agent, "tok-r", "sess-r1", t));
-        live.send(revocation(agent, "tok-r", t.plusSeconds(60)));
-        live.awaitProcessed();
-        live.send(call(agent, "evt-r1-1", "sess-r1", "tok-r", t.plusSeconds(120)));
-        live.awaitProcessed();
+        startRestartableAndUseARevokedToken(agent, "tok-r", "sess-r1", "evt-r1-1", t);
         assertThat(live.revokeCommands()).extracting(RevokeCommand::getTriggerEventId).containsExactly("evt-r1-1");
 
         // when agentwatch restarts on the same application id and state dir, and the token is used
@@ -225,6 +218,51 @@ class EndToEndIT {
         assertThat(live.revokeCommands()).extracting(RevokeCommand::getSessionId, RevokeCommand::getTriggerEventId)
                 .containsExactlyInAnyOrder(tuple("sess-r1", "evt-r1-1"),
                         tuple("sess-r2", "evt-r2-1"));
+    }
+
+    @Test
+    void shouldKeepAnAnalystsSuppressionAcrossARestart() throws Exception {
+        // given a call with a revoked token, revoked by agentwatch, that an analyst calls a false
+        // positive (the broker's revocation event was a mistake)
+        String agent = agent("feedback");
+        Instant t = Instant.now().minus(30, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.MILLIS);
+        startRestartableAndUseARevokedToken(agent, "tok-f", "sess-f1", "evt-f1-1", t);
+        Finding revoked = live.findings().stream().filter(f -> f.getRule().equals("token.revoked")).findFirst()
+                .orElseThrow();
+        live.send(FindingFeedback.newBuilder().setFeedbackId("v-1").setFindingId(revoked.getFindingId())
+                .setAgentId(agent).setVerdict(FeedbackVerdict.FALSE_POSITIVE).setAnalyst("alice")
+                .setAt(t.plusSeconds(150)).build());
+        live.awaitProcessed();
+
+        // when agentwatch restarts on the same state, and the token is used in a new session
+        live.stop();
+        live.start();
+        live.send(call(agent, "evt-f2-1", "sess-f2", "tok-f", t.plusSeconds(240)));
+        live.awaitProcessed();
+
+        // then the finding memory still holds the suppression: suppressed, and no second command
+        assertThat(live.findings()).filteredOn(f -> f.getEvidence().getEventIds().contains("evt-f2-1"))
+                .extracting(Finding::getRule, Finding::getDisposition)
+                .containsExactly(tuple("token.revoked", Disposition.SUPPRESSED));
+        assertThat(live.revokeCommands()).extracting(RevokeCommand::getSessionId).containsExactly("sess-f1");
+    }
+
+    /**
+     * Starts agentwatch with static membership, as for any restarted stateful instance (without
+     * it, a Kafka Streams client that closes does not leave its group, and the new one gets its
+     * tasks only when the old member's session times out, 45 s); then the broker issues and
+     * revokes a token, and the agent uses it a minute later.
+     */
+    private void startRestartableAndUseARevokedToken(String agent, String tokenId, String session, String eventId,
+                                                    Instant t) throws Exception {
+        live = DetectorHarness.create(registryUrl, stateDir,
+                Map.of("kafka.group.instance.id", KafkaBrokerExtension.uniqueName("agentwatch-e2e-instance")));
+        live.start();
+        live.send(token(agent, tokenId, session, t));
+        live.send(revocation(agent, tokenId, t.plusSeconds(60)));
+        live.awaitProcessed();
+        live.send(call(agent, eventId, session, tokenId, t.plusSeconds(120)));
+        live.awaitProcessed();
     }
 
     private static String agent(String name) {

@@ -115,7 +115,7 @@ class SecuredClusterIT {
 
     @BeforeAll
     void startSecuredClusterAndAgentwatch(ApicurioRegistryExtension.Registry registry) throws Exception {
-        for (String user : List.of("agentwatch", "gateway", "credential-broker", "intruder")) {
+        for (String user : List.of("agentwatch", "gateway", "credential-broker", "analyst", "intruder")) {
             passwords.put(user, "pw-" + UUID.randomUUID());
         }
         kafkaTls = TestCertificates.create(dir, "kafka");
@@ -204,9 +204,10 @@ class SecuredClusterIT {
 
     @Test
     void shouldRefuseWritesThePrincipalIsNotGrantedAndUnknownCredentials() {
-        // a telemetry gateway may not issue revoke commands, nor forge the broker's revocations
+        // a telemetry gateway may not issue revoke commands, forge the broker's revocations or an analyst's verdict
         try (KafkaProducer<byte[], byte[]> gateway = producer("gateway")) {
-            for (String topic : List.of(topics.revokeCommands(), topics.tokenRevocations(), topics.tokenIssuances())) {
+            for (String topic : List.of(topics.revokeCommands(), topics.tokenRevocations(), topics.tokenIssuances(),
+                    topics.findingFeedback())) {
                 assertThatThrownBy(() -> gateway.send(new ProducerRecord<>(topic, bytes(MAILER), bytes("forged")))
                         .get(30, TimeUnit.SECONDS))
                         .as("gateway writing to %s", topic).hasCauseInstanceOf(TopicAuthorizationException.class);
@@ -273,9 +274,11 @@ class SecuredClusterIT {
                 AclOperation.READ);
         // approval service: write people's decisions on step-up approvals
         allow(acls, "approvals", ResourceType.TOPIC, topics.approvals(), PatternType.LITERAL, AclOperation.WRITE);
+        // analysts' triage tool: write verdicts, nothing else
+        allow(acls, "analyst", ResourceType.TOPIC, topics.findingFeedback(), PatternType.LITERAL, AclOperation.WRITE);
         // agentwatch: read the inputs, write its outputs, own everything named after its application id
         for (String input : List.of(topics.toolCalls(), topics.tokenIssuances(), topics.tokenRevocations(),
-                topics.baselineResets(), topics.approvals(), topics.tokenIndex())) {
+                topics.baselineResets(), topics.approvals(), topics.findingFeedback(), topics.tokenIndex())) {
             allow(acls, "agentwatch", ResourceType.TOPIC, input, PatternType.LITERAL, AclOperation.READ);
         }
         for (String output : List.of(topics.findings(), topics.revokeCommands(), topics.tokenIndex(),

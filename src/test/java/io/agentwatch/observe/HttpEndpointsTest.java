@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.state.Baseline;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -313,6 +314,39 @@ class HttpEndpointsTest {
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(json(r).get("error").asText()).contains("previous rules stay");
         assertThat(suppressions.rules()).hasSize(1);
+    }
+
+    @Test
+    void shouldReloadTheAnalystsRulesAndListEveryProblemOfAnInvalidFile() throws Exception {
+        // given an instance with one rule
+        Path file = dir.resolve("rules.yaml");
+        String rule = "  - {id: %s, severity: LOW, action: ALERT, tags: [maestro:L7], condition: '%s'}\n";
+        Files.writeString(file, "rules:\n" + rule.formatted("one", "true"));
+        Rules rules = Rules.fromConfig(new AgentwatchConfig(Map.of(AgentwatchConfig.RULES_FILE, file.toString())));
+        Map<String, Object> props = new HashMap<>(Map.of(AgentwatchConfig.ADMIN_TOKEN, TOKEN, AgentwatchConfig.HTTP_PORT, 0));
+        HttpEndpoints endpoints = HttpEndpoints.start(new AgentwatchConfig(props), metrics::scrape, Suppressions.none(),
+                new RecordedResets(), rules);
+        started.add(endpoints);
+
+        // when a second rule is added and the file reloaded
+        Files.writeString(file, "rules:\n" + rule.formatted("one", "true") + rule.formatted("two", "false"));
+        HttpResponse<String> ok = post(endpoints, "/admin/rules/reload", "Bearer " + TOKEN);
+
+        // then
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(json(ok).get("instances").findValuesAsText("rules")).containsExactly("2");
+        assertThat(rules.current().size()).isEqualTo(2);
+
+        // when the file is broken and reloaded
+        Files.writeString(file, "rules:\n" + rule.formatted("one", "call.nothing") + rule.formatted("one", "true"));
+        HttpResponse<String> bad = post(endpoints, "/admin/rules/reload", "Bearer " + TOKEN);
+
+        // then 422 with every problem, and the two rules stay
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(json(bad).get("error").asText()).contains("previous rules stay in force");
+        assertThat(json(bad).get("problems")).hasSize(2);
+        assertThat(json(bad).get("problems").get(1).asText()).isEqualTo("rules.yaml: rule 'one': id used by an earlier rule");
+        assertThat(rules.current().size()).isEqualTo(2);
     }
 
     @Test

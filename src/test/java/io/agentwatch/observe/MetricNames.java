@@ -17,6 +17,7 @@ public final class MetricNames {
     public static final Set<String> APP = Set.of(
             "agentwatch_events_in_total",
             "agentwatch_findings_total",
+            "agentwatch_framework_findings_total",
             "agentwatch_revoke_commands_total",
             "agentwatch_revoke_commands_deduplicated_total",
             "agentwatch_approvals_total",
@@ -38,7 +39,7 @@ public final class MetricNames {
 
     /** Labels of the application metrics in the contract. */
     public static final Set<String> APP_LABELS = Set.of("type", "detector", "severity", "scope", "reason", "state", "store",
-            "outcome");
+            "outcome", "framework", "item");
 
     /**
      * Kafka Streams' metrics as Micrometer's {@code KafkaStreamsMetrics} binder names them

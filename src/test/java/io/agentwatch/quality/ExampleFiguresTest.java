@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
  * Every trace in {@code examples/} replayed, and compared with what README.md and
  * examples/README.md say about it: the README's per-file figures (sessions, attacks, revoked
  * true/false positives and misses, loud benign sessions), and, for each key event that
- * examples/README.md names with an arrow ("→"), exactly the findings and the revoke it produces.
+ * examples/README.md names with an arrow ("→"), exactly the findings and the revoke it produces
+ * (with each finding's framework items when the line gives them in braces). A trace with a
+ * {@code .properties} file of the same name is replayed with it as config, as the README's
+ * {@code --config} says.
  */
 class ExampleFiguresTest {
     private static final Path EXAMPLES = Path.of("examples");
@@ -36,7 +39,7 @@ class ExampleFiguresTest {
     static void replayEveryExample() throws IOException {
         try (Stream<Path> files = Files.list(EXAMPLES)) {
             files.filter(p -> p.toString().endsWith(".jsonl")).sorted()
-                    .forEach(p -> RESULTS.put(p.getFileName().toString(), TraceReplay.run(p, null)));
+                    .forEach(p -> RESULTS.put(p.getFileName().toString(), TraceReplay.run(p, null, config(p))));
         }
     }
 
@@ -73,11 +76,23 @@ class ExampleFiguresTest {
             }
             assertThat(RESULTS).as("a section for %s", m.group(1)).containsKey(currentFile);
             String said = m.group(2).trim();
-            assertThat(produced(RESULTS.get(currentFile), m.group(1))).as(currentFile + " " + m.group(1))
-                    .isEqualTo(said.equals("no finding") ? "no finding" : normalise(said));
+            assertThat(produced(RESULTS.get(currentFile), m.group(1), said.contains("{")))
+                    .as(currentFile + " " + m.group(1)).isEqualTo(said.equals("no finding") ? "no finding" : normalise(said));
             checked++;
         }
         assertThat(checked).as("key events described with an arrow").isGreaterThanOrEqualTo(10);
+    }
+
+    private static Path config(Path trace) {
+        Path p = trace.resolveSibling(trace.getFileName().toString().replaceAll("\\.jsonl$", ".properties"));
+        return Files.exists(p) ? p : null;
+    }
+
+    @Test
+    void shouldNameItsConfigFileInTheReadmeRowOfEveryExampleThatHasOne() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        RESULTS.keySet().stream().map(f -> EXAMPLES.resolve(f)).filter(p -> config(p) != null).forEach(p ->
+                assertThat(readme).as(p.toString()).contains("`--config " + config(p).toString().replace('\\', '/') + "`"));
     }
 
     /** "sessions attacks tp fp fn loud-benign", as the replay's own report counts them. */
@@ -88,8 +103,11 @@ class ExampleFiguresTest {
                 Long.toString(revoked.falseNegatives()), Long.toString(report.loudBenignSessions()));
     }
 
-    /** What processing one event produced, spelled as the README spells it. */
-    private static String produced(TraceReplay.Result r, String eventId) {
+    /**
+     * What processing one event produced, spelled as the README spells it; with {@code items},
+     * each finding followed by its framework items in braces: `rule` HIGH {ASI02, L7, MANAGE 2.4}.
+     */
+    private static String produced(TraceReplay.Result r, String eventId, boolean items) {
         List<String> parts = new ArrayList<>();
         TreeSet<String> findings = new TreeSet<>();
         String revoke = null;
@@ -98,7 +116,8 @@ class ExampleFiguresTest {
                 continue;
             }
             if (o.record() instanceof Finding f) {
-                findings.add("`" + f.getRule() + "` " + f.getSeverity());
+                findings.add("`" + f.getRule() + "` " + f.getSeverity() + (items ? " {" + String.join(", ",
+                        f.getReferences().stream().map(x -> x.getItem()).toList()) + "}" : ""));
             } else if (o.record() instanceof RevokeCommand c && revoke == null) {
                 revoke = switch (c.getScope()) {
                     case SUSPEND -> "suspend";

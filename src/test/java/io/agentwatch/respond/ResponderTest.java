@@ -70,7 +70,7 @@ class ResponderTest {
 
     private Response respond(Responder r, Detection... detections) {
         Response out = r.respond(List.of(detections), new Responder.Input(session, call, call.eventId(), T0, T0,
-                BaselineState.ACTIVE, true), tokens);
+                BaselineState.ACTIVE, true, List.of()), tokens);
         session.response().apply(out.memory());
         return out;
     }
@@ -177,7 +177,7 @@ class ResponderTest {
     @Test
     void shouldPublishASuppressedFindingWithActionNoneAndLetTheSessionStayLearnable() {
         // given
-        Suppressions rules = Suppressions.of(List.of(new Suppressions.Rule(MAILER, null, null, "chain.*",
+        Suppressions rules = Suppressions.of(List.of(new Suppressions.Rule(MAILER, null, null, null, "chain.*",
                 "known partner")));
 
         // when

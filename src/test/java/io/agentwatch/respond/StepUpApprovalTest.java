@@ -88,7 +88,7 @@ class StepUpApprovalTest {
 
     private Response respond(Responder r, Call call, Detection... detections) {
         Response out = r.respond(List.of(detections), new Responder.Input(session, call, call.eventId(), T0, T0,
-                BaselineState.ACTIVE, true), tokens);
+                BaselineState.ACTIVE, true, List.of()), tokens);
         session.response().apply(out.memory());
         return out;
     }
@@ -141,7 +141,7 @@ class StepUpApprovalTest {
     void shouldNotAskWhileTheAgentIsStillLearning() {
         Call call = refund();
         Response r = responder("money", false).respond(List.of(medium("chain.cross_boundary")),
-                new Responder.Input(session, call, call.eventId(), T0, T0, BaselineState.LEARNING, true), tokens);
+                new Responder.Input(session, call, call.eventId(), T0, T0, BaselineState.LEARNING, true, List.of()), tokens);
 
         assertThat(r.command()).isNull();
         assertThat(findings(r).get(0).getAction()).isEqualTo(Action.ALERT);
@@ -205,7 +205,7 @@ class StepUpApprovalTest {
     }
 
     private Responder.Input at(long time, String trigger) {
-        return new Responder.Input(session, null, trigger, time, time, BaselineState.ACTIVE, true);
+        return new Responder.Input(session, null, trigger, time, time, BaselineState.ACTIVE, true, List.of());
     }
 
     @Test
@@ -235,7 +235,7 @@ class StepUpApprovalTest {
 
         SessionState other = new SessionState(BILLING, "s-1", T0);
         Response timedOut = responder("money", false).timedOut(pending(), new Responder.Input(other, null,
-                "rc-suspend", T0 + 900_000, T0, BaselineState.ACTIVE, true), tokens);
+                "rc-suspend", T0 + 900_000, T0, BaselineState.ACTIVE, true, List.of()), tokens);
         assertThat(findings(timedOut).get(0).getRule()).isEqualTo("approval.timeout");
         assertThat(findings(timedOut).get(0).getSummary()).contains("15 min");
         assertThat(timedOut.command().getScope()).isEqualTo(RevokeScope.SESSION);

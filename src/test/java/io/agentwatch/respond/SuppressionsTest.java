@@ -21,37 +21,37 @@ class SuppressionsTest {
     void shouldSuppressOnlyFindingsMatchingEveryFieldOfARule() {
         // given
         Suppressions s = Suppressions.of(List.of(new Suppressions.Rule("spiffe://corp.example/agents/research-*",
-                "web_fetch", null, "drift.*", "research agents browse new sites")));
+                "web_fetch", null, null, "drift.*", "research agents browse new sites")));
 
         // then
-        assertThat(s.match(RESEARCH, "web_fetch", "internet", "drift.action")).isNotNull();
-        assertThat(s.match(RESEARCH, "web_fetch", null, "drift.session")).isNotNull();
-        assertThat(s.match(MAILER, "web_fetch", "internet", "drift.action")).isNull();
-        assertThat(s.match(RESEARCH, "http_post", "internet", "drift.action")).isNull();
-        assertThat(s.match(RESEARCH, "web_fetch", "internet", "chain.exfiltration")).isNull();
+        assertThat(s.match(RESEARCH, "web_fetch", "internet", List.of(), "drift.action")).isNotNull();
+        assertThat(s.match(RESEARCH, "web_fetch", null, List.of(), "drift.session")).isNotNull();
+        assertThat(s.match(MAILER, "web_fetch", "internet", List.of(), "drift.action")).isNull();
+        assertThat(s.match(RESEARCH, "http_post", "internet", List.of(), "drift.action")).isNull();
+        assertThat(s.match(RESEARCH, "web_fetch", "internet", List.of(), "chain.exfiltration")).isNull();
     }
 
     @Test
     void shouldMatchOnBoundaryAndTreatAMissingToolAsEmpty() {
         // given
-        Suppressions s = Suppressions.of(List.of(new Suppressions.Rule(null, null, "lab-*", null, "sandbox")));
+        Suppressions s = Suppressions.of(List.of(new Suppressions.Rule(null, null, "lab-*", null, null, "sandbox")));
 
         // then
-        assertThat(s.match(MAILER, null, "lab-3", "token.unknown")).isNotNull();
-        assertThat(s.match(MAILER, "x", "corp", "token.unknown")).isNull();
-        assertThat(Suppressions.of(List.of(new Suppressions.Rule(null, "web_*", null, null, "r")))
-                .match(MAILER, null, null, "delegation.escalation")).isNull();
+        assertThat(s.match(MAILER, null, "lab-3", List.of(), "token.unknown")).isNotNull();
+        assertThat(s.match(MAILER, "x", "corp", List.of(), "token.unknown")).isNull();
+        assertThat(Suppressions.of(List.of(new Suppressions.Rule(null, "web_*", null, null, null, "r")))
+                .match(MAILER, null, null, List.of(), "delegation.escalation")).isNull();
     }
 
     @Test
     void shouldReturnTheFirstMatchingRule() {
         // given
-        Suppressions.Rule first = new Suppressions.Rule(MAILER, null, null, null, "first");
-        Suppressions s = Suppressions.of(List.of(first, new Suppressions.Rule(null, null, null, null, "second")));
+        Suppressions.Rule first = new Suppressions.Rule(MAILER, null, null, null, null, "first");
+        Suppressions s = Suppressions.of(List.of(first, new Suppressions.Rule(null, null, null, null, null, "second")));
 
         // then
-        assertThat(s.match(MAILER, "t", "b", "r")).isEqualTo(first);
-        assertThat(Suppressions.none().match(MAILER, "t", "b", "r")).isNull();
+        assertThat(s.match(MAILER, "t", "b", List.of(), "r")).isEqualTo(first);
+        assertThat(Suppressions.none().match(MAILER, "t", "b", List.of(), "r")).isNull();
     }
 
     @Test
@@ -76,8 +76,8 @@ class SuppressionsTest {
 
         // then
         assertThat(count).isEqualTo(2);
-        assertThat(s.match(MAILER, "a", "corp", "x")).isNotNull();
-        assertThat(s.match(RESEARCH, "web_fetch", "internet", "drift.action")).isNull();
+        assertThat(s.match(MAILER, "a", "corp", List.of(), "x")).isNotNull();
+        assertThat(s.match(RESEARCH, "web_fetch", "internet", List.of(), "drift.action")).isNull();
     }
 
     @Test
@@ -93,7 +93,7 @@ class SuppressionsTest {
         // then
         assertThatThrownBy(s::reload).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("suppressions:");
-        assertThat(s.match(MAILER, "web_fetch", null, "r")).isNotNull();
+        assertThat(s.match(MAILER, "web_fetch", null, List.of(), "r")).isNotNull();
     }
 
     @Test

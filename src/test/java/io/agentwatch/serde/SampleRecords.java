@@ -7,6 +7,9 @@ import io.agentwatch.avro.ApprovalVerdict;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.BaselineState;
 import io.agentwatch.avro.Evidence;
+import io.agentwatch.avro.FeedbackVerdict;
+import io.agentwatch.avro.FindingFeedback;
+import io.agentwatch.avro.FrameworkReference;
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.Observation;
 import io.agentwatch.avro.Operation;
@@ -63,7 +66,20 @@ final class SampleRecords {
                 .setSummary("Confidential data read in corp was sent to external.")
                 .setEvidence(evidence()).setObservations(List.of(observation()))
                 .setBaselineState(BaselineState.ACTIVE).setAction(Action.REVOKE_SESSION).setSessionRisk(95)
-                .setDetectedAt(T0.plusMillis(7)).setEventTime(T0).setDecidedBy("alice@corp.example").build();
+                .setDetectedAt(T0.plusMillis(7)).setEventTime(T0).setDecidedBy("alice@corp.example")
+                .setReferences(List.of(frameworkReference())).build();
+    }
+
+    static FrameworkReference frameworkReference() {
+        return new FrameworkReference("OWASP-ASI-2026", "ASI02", "Tool Misuse & Exploitation");
+    }
+
+    static FindingFeedback findingFeedback() {
+        return FindingFeedback.newBuilder().setFeedbackId("fb-1").setFindingId("f-1").setAgentId(AGENT)
+                .setVerdict(FeedbackVerdict.FALSE_POSITIVE).setAnalyst("alice@corp.example")
+                .setNote("the partner's new billing address").setAt(T0.plusSeconds(3600)).setRule("chain.*")
+                .setTool("send_email").setBoundary("external").setDestination("*@partner.example")
+                .setExpiresAt(T0.plusSeconds(86_400)).build();
     }
 
     static RevokeCommand revokeCommand() {
@@ -97,6 +113,7 @@ final class SampleRecords {
     /** Every generated record class, with its sample. */
     static List<SpecificRecord> all() {
         return List.of(toolCall(), tokenIssued(), tokenRevoked(), finding(), revokeCommand(), evidence(),
-                observation(), actor(), baselineReset(), approvalDecision());
+                observation(), actor(), baselineReset(), approvalDecision(), frameworkReference(),
+                findingFeedback());
     }
 }

@@ -4,20 +4,23 @@ import io.agentwatch.avro.ApprovalDecision;
 import io.agentwatch.avro.ApprovalVerdict;
 import io.agentwatch.avro.BaselineReset;
 import io.agentwatch.avro.Finding;
+import io.agentwatch.avro.FindingFeedback;
 import io.agentwatch.avro.RevokeCommand;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
 import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.config.AgentwatchConfig;
-import io.agentwatch.topology.DetectionObserver;
+import io.agentwatch.feedback.FindingMemory;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.state.Baseline;
 import io.agentwatch.state.CredentialState;
-import io.agentwatch.state.TaskBaselines;
 import io.agentwatch.state.SessionState;
+import io.agentwatch.state.TaskBaselines;
 import io.agentwatch.state.TokenState;
+import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.topology.MonitorServices;
 import io.agentwatch.topology.Names;
 import io.agentwatch.topology.RegistrySerdes;
@@ -53,6 +56,7 @@ public final class MonitorHarness implements AutoCloseable {
 
     private final AgentwatchConfig config;
     private final Replayer replayer;
+    private final Rules rules;
     private final AtomicLong wallClock = new AtomicLong(START.toEpochMilli());
     private final List<Replayer.Output> outputs = new ArrayList<>();
     private final List<Replayer.DeadLetter> deadLetters = new ArrayList<>();
@@ -63,8 +67,9 @@ public final class MonitorHarness implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(overrides);
         props.putIfAbsent(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://harness-" + UUID.randomUUID());
         config = new AgentwatchConfig(props);
+        rules = Rules.fromConfig(config);
         MonitorServices services = new MonitorServices(ToolCatalog.builtIn(), suppressions, new RegistrySerdes(config),
-                observer, clockOf(wallClock), true);
+                observer, clockOf(wallClock), true, rules);
         replayer = new Replayer(config, services, START);
     }
 
@@ -289,6 +294,11 @@ public final class MonitorHarness implements AutoCloseable {
         return store.get(agent);
     }
 
+    public FindingMemory findingMemory(String agent) {
+        KeyValueStore<String, FindingMemory> store = replayer.driver().getKeyValueStore(Names.FINDING_MEMORY_STORE);
+        return store.get(agent);
+    }
+
     /** The global token index: the token as last announced, or null when gone. */
     public TokenIssued indexed(String tokenId) {
         KeyValueStore<String, TokenIssued> index = replayer.driver().getKeyValueStore(Names.TOKEN_INDEX_STORE);
@@ -297,6 +307,11 @@ public final class MonitorHarness implements AutoCloseable {
 
     public Replayer replayer() {
         return replayer;
+    }
+
+    /** The analysts' rules of rules.file (none when the config names no file), to reload in a test. */
+    public Rules rules() {
+        return rules;
     }
 
     @Override

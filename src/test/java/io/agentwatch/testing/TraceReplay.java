@@ -2,9 +2,11 @@ package io.agentwatch.testing;
 
 import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.config.ConfigLoader;
 import io.agentwatch.replay.ReplayReport;
 import io.agentwatch.replay.Replayer;
 import io.agentwatch.respond.Suppressions;
+import io.agentwatch.rules.Rules;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.topology.MonitorServices;
 import io.agentwatch.topology.RegistrySerdes;
@@ -26,9 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A trace file replayed as {@code agentwatch replay} does it (real topology, file order,
- * detected_at = event time), with the default config, or with the properties file beside the
- * trace when there is one ({@code x.properties} for {@code x.jsonl}, as its README says to pass
- * with {@code --config}): what the tests compare with the figures the README prints.
+ * detected_at = event time), with the default config or a config file as {@code --config} gives
+ * it (rules.file, task.types.file included): what the tests compare with the figures the README prints.
  */
 public final class TraceReplay {
     /** Everything the replay produced, in order, and its summary counts. */
@@ -39,30 +40,20 @@ public final class TraceReplay {
     private TraceReplay() {
     }
 
-    private static Map<String, String> siblingConfig(Path trace) {
-        Path file = trace.resolveSibling(trace.getFileName().toString().replaceFirst("\\.jsonl$", ".properties"));
-        Map<String, String> out = new HashMap<>();
-        if (!file.equals(trace) && Files.exists(file)) {
-            java.util.Properties p = new java.util.Properties();
-            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
-        }
-        return out;
-    }
-
     /** Replays {@code trace} with the built-in catalog, or with {@code catalog} consulted first when given. */
     public static Result run(Path trace, Path catalog) {
-        Map<String, Object> props = new HashMap<>(siblingConfig(trace));
+        return run(trace, catalog, null);
+    }
+
+    /** As above, with the settings of {@code configFile} (properties) when given. */
+    public static Result run(Path trace, Path catalog, Path configFile) {
+        Map<String, Object> props = new HashMap<>();
         props.put(AgentwatchConfig.SCHEMA_REGISTRY_URL, "mock://trace-replay-" + UUID.randomUUID());
-        AgentwatchConfig config = new AgentwatchConfig(props);
+        AgentwatchConfig config = ConfigLoader.load(configFile, Map.of(), props);
         AtomicLong streamTime = new AtomicLong();
         MonitorServices services = new MonitorServices(catalog == null ? ToolCatalog.builtIn() : ToolCatalog.load(catalog),
                 Suppressions.none(), new RegistrySerdes(config), DetectionObserver.NONE,
-                MonitorHarness.clockOf(streamTime), true);
+                MonitorHarness.clockOf(streamTime), true, Rules.fromConfig(config));
         List<Replayer.Output> outputs = new ArrayList<>();
         List<Replayer.DeadLetter> deadLetters = new ArrayList<>();
         ReplayReport report = new ReplayReport();

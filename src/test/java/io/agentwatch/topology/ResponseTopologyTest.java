@@ -41,7 +41,7 @@ class ResponseTopologyTest {
     void shouldPublishAFindingThatASuppressionRuleMatchesWithActionNone() {
         // given a rule for the mailer's known-noisy archiving tool, in the archive's own boundary
         try (MonitorHarness h = MonitorHarness.create(Map.of(), Suppressions.of(List.of(new Suppressions.Rule(
-                MAILER, "archive_*", "mail-archive", "drift.*", "archiving is being rolled out"))))) {
+                MAILER, "archive_*", "mail-archive", null, "drift.*", "archiving is being rolled out"))))) {
             h.withBenignHistory();
             h.issue(Events.token(MAILER, "t-x", "s-x", Events.MAILER_SCOPES, null));
 

@@ -2,7 +2,6 @@ package io.agentwatch.simulate.attacks;
 
 import io.agentwatch.avro.Operation;
 import io.agentwatch.avro.Outcome;
-import io.agentwatch.avro.Sensitivity;
 import io.agentwatch.simulate.model.Agent;
 import io.agentwatch.simulate.model.Fleet;
 import io.agentwatch.simulate.model.Rand;
@@ -10,7 +9,6 @@ import io.agentwatch.simulate.model.Step;
 import io.agentwatch.simulate.model.Task;
 import io.agentwatch.simulate.model.TokenLedger;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,7 +21,7 @@ import java.util.stream.Collectors;
  * ({@code task.types.file}) sees that the task did not ask for it.
  */
 public final class TaskSwitch implements Hijack {
-    /** Tasks drawn from the agent's role to find what they do that this one does not. */
+    /** Tasks drawn from the agent's role to find one that does something this one does not. */
     private static final int TRIES = 20;
 
     @Override
@@ -36,21 +34,16 @@ public final class TaskSwitch implements Hijack {
         Rand rand = agent.rand();
         Task own = agent.role().nextTask(agent, fleet);
         Set<String> ownTools = own.steps().stream().map(s -> s.tool().name()).collect(Collectors.toSet());
-        List<Step> foreign = new ArrayList<>();
         for (int i = 0; i < TRIES; i++) {
-            agent.role().nextTask(agent, fleet).steps().stream()
-                    .filter(s -> s.operation() != Operation.READ && !ownTools.contains(s.tool().name()))
-                    .forEach(foreign::add);
+            List<Step> foreign = agent.role().nextTask(agent, fleet).steps().stream()
+                    .filter(s -> s.operation() != Operation.READ && !ownTools.contains(s.tool().name())).toList();
+            if (!foreign.isEmpty()) {
+                Step switched = rand.pick(foreign).outcome(Outcome.OK);
+                Task overProvisioned = own.grantingAlso(List.of(switched.scope()), List.of(switched.boundary()));
+                return Takeover.splice(overProvisioned, List.of(switched), rand);
+            }
         }
-        if (foreign.isEmpty()) {
-            // A role whose tasks all do the same things: the switch is to another role's work.
-            return new ScopeDrift().plan(agent, start, fleet, ledger);
-        }
-        // The switches the articles warn of change what matters (a deploy, a ledger write): a
-        // write to RESTRICTED data when the agent's other tasks have one, else any other write.
-        List<Step> highImpact = foreign.stream().filter(s -> s.sensitivity() == Sensitivity.RESTRICTED).toList();
-        Step switched = rand.pick(highImpact.isEmpty() ? foreign : highImpact).outcome(Outcome.OK);
-        Task overProvisioned = own.grantingAlso(List.of(switched.scope()), List.of(switched.boundary()));
-        return Takeover.splice(overProvisioned, List.of(switched), rand);
+        // A role whose tasks all do the same things: the switch is to another role's work.
+        return new ScopeDrift().plan(agent, start, fleet, ledger);
     }
 }
