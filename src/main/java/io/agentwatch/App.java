@@ -1,6 +1,7 @@
 package io.agentwatch;
 
 import io.agentwatch.cli.AdminCommand;
+import io.agentwatch.cli.BenchCommand;
 import io.agentwatch.cli.DemoCommand;
 import io.agentwatch.cli.ExitCodes;
 import io.agentwatch.cli.KeycloakBridgeCommand;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
         description = "Watches AI agents use their credentials; flags scope drift and cross-boundary tool "
                 + "chaining in real time and tells the credential broker what to revoke.",
         subcommands = {DemoCommand.class, RunCommand.class, KeycloakBridgeCommand.class, AdminCommand.class,
+            BenchCommand.class,
             KeysCommand.class, RulesCommand.class, ReplayCommand.class,
             SimulateCommand.class, TopologyCommand.class,
             CommandLine.HelpCommand.class},

@@ -9,6 +9,7 @@ import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.topology.DetectionObserver;
 import io.agentwatch.replay.ReplayReport;
 import io.agentwatch.replay.Replayer;
+import io.agentwatch.replay.TraceClock;
 import io.agentwatch.topology.InputRules;
 import io.agentwatch.trace.AvroJson;
 import io.agentwatch.trace.TraceCodec;
@@ -22,14 +23,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.specific.SpecificRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,28 +68,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         AgentwatchConfig c = Commands.loadConfig(config, overrides);
         TraceLines lines = new TraceLines(open(), c.getInt(AgentwatchConfig.REPLAY_MAX_LINE_BYTES));
-        AtomicLong streamTime = new AtomicLong();
-        Clock eventClock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public long millis() {
-                return streamTime.get();
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(millis());
-            }
-        };
+        TraceClock eventClock = new TraceClock();
         ReplayReport report = new ReplayReport();
         boolean showProgress = progress != null ? progress : System.console() != null;
         long started = System.nanoTime();
@@ -120,7 +97,7 @@ public final class ReplayCommand implements Callable<Integer> {
                     continue;
                 }
                 report.event(e);
-                streamTime.set(e.time().toEpochMilli());
+                eventClock.set(e.time().toEpochMilli());
                 List<Replayer.Output> outputs = replayer.feed(e);
                 for (Replayer.DeadLetter d : replayer.deadLetters()) {
                     report.deadLetter(d.reason());

@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -82,14 +84,32 @@ final class BrokerProperties {
     }
 
     /**
-     * A loopback port that was free a moment ago. Another process may take it before the broker
-     * binds it; {@link EmbeddedKafkaBroker} retries with new ports when that happens.
+     * {@code count} different loopback ports that were free a moment ago (another process may
+     * take one before the broker binds it; {@link EmbeddedKafkaBroker} retries with new ports
+     * when that happens). The sockets are held open together while they are chosen: one after
+     * the other, the system may hand out the same port twice, and the broker refuses two
+     * listeners on one port.
      */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
+    static int[] freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free loopback port", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // the port is only a suggestion; a socket that will not close keeps it from us, no more
+                }
+            }
         }
     }
 }

@@ -131,10 +131,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static EmbeddedKafkaBroker launch(Map<String, String> overrides, List<Listener> extraListeners) {
         Path directory = createDirectory();
         try {
-            int brokerPort = BrokerProperties.freePort();
-            int controllerPort = BrokerProperties.freePort();
+            int[] ports = BrokerProperties.freePorts(2 + extraListeners.size());
+            int brokerPort = ports[0];
+            int controllerPort = ports[1];
             Map<Listener, Integer> extraPorts = new java.util.LinkedHashMap<>();
-            extraListeners.forEach(l -> extraPorts.put(l, BrokerProperties.freePort()));
+            for (int i = 0; i < extraListeners.size(); i++) {
+                extraPorts.put(extraListeners.get(i), ports[2 + i]);
+            }
             BrokerProperties.write(BrokerProperties.of(brokerPort, controllerPort, directory.resolve("data"), extraPorts,
                     overrides), directory.resolve("server.properties"));
             String clusterId = Uuid.randomUuid().toString();
