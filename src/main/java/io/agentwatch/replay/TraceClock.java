@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A clock that reads the trace's stream time, set by the replay before it feeds each event:
@@ -11,10 +12,19 @@ import java.time.ZoneOffset;
  * always the same.
  */
 public final class TraceClock extends Clock {
-    private volatile long millis;
+    private final AtomicLong millis;
+
+    public TraceClock() {
+        this(new AtomicLong());
+    }
+
+    /** A clock that reads {@code millis}, set by whoever holds it. */
+    public TraceClock(AtomicLong millis) {
+        this.millis = millis;
+    }
 
     public void set(long epochMillis) {
-        millis = epochMillis;
+        millis.set(epochMillis);
     }
 
     @Override
@@ -29,11 +39,11 @@ public final class TraceClock extends Clock {
 
     @Override
     public long millis() {
-        return millis;
+        return millis.get();
     }
 
     @Override
     public Instant instant() {
-        return Instant.ofEpochMilli(millis);
+        return Instant.ofEpochMilli(millis.get());
     }
 }

@@ -89,7 +89,8 @@ class TopicSetupIT {
                 new NewTopic(names.tokenIssuances(), 3, (short) 1),
                 new NewTopic(names.tokenRevocations(), 6, (short) 1),
                 new NewTopic(names.baselineResets(), 6, (short) 1),
-                new NewTopic(names.approvals(), 6, (short) 1));
+                new NewTopic(names.approvals(), 6, (short) 1),
+                new NewTopic(names.findingFeedback(), 6, (short) 1));
 
         // when / then
         assertThatThrownBy(() -> TopicSetup.verifyInputs(admin, names.inputs()))
@@ -107,14 +108,15 @@ class TopicSetupIT {
                 new NewTopic(names.toolCalls(), 2, (short) 1),
                 new NewTopic(names.tokenIssuances(), 2, (short) 1),
                 new NewTopic(names.baselineResets(), 2, (short) 1),
-                new NewTopic(names.approvals(), 2, (short) 1));
+                new NewTopic(names.approvals(), 2, (short) 1),
+                new NewTopic(names.findingFeedback(), 2, (short) 1));
 
         // when / then
         assertThatThrownBy(() -> TopicSetup.verifyInputs(admin, names.inputs()))
                 .isInstanceOf(InputTopicsException.class)
                 .hasMessageStartingWith("input topic " + names.tokenRevocations() + " does not exist: create it with "
                         + "2 partitions, like " + names.toolCalls() + ", " + names.tokenIssuances() + ", "
-                        + names.baselineResets() + ", " + names.approvals());
+                        + names.baselineResets() + ", " + names.approvals() + ", " + names.findingFeedback());
     }
 
     @Test
@@ -127,7 +129,8 @@ class TopicSetupIT {
 
     private List<String> allTopics() {
         return List.of(names.toolCalls(), names.tokenIssuances(), names.tokenRevocations(), names.baselineResets(),
-                names.approvals(), names.findings(), names.revokeCommands(), names.tokenIndex(), names.deadLetters());
+                names.approvals(), names.findingFeedback(), names.findings(), names.revokeCommands(), names.tokenIndex(),
+                names.deadLetters());
     }
 
     private Map<String, Integer> partitionCounts(Collection<String> topics) {

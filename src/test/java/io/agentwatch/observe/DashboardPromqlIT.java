@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,6 +119,9 @@ class DashboardPromqlIT {
         private static final List<String> SEVERITIES = List.of("LOW", "MEDIUM", "HIGH", "CRITICAL");
         private static final List<String> SCOPES = List.of("TOKEN", "SESSION", "AGENT");
         private static final List<String> DLQ_REASONS = List.of("deserialization", "validation");
+        private static final List<String> APPROVAL_OUTCOMES = List.of("requested", "approved", "timed_out");
+        private static final Map<String, String> FRAMEWORK_ITEMS = Map.of("owasp_asi", "ASI02", "maestro", "L7",
+                "nist_ai_rmf", "MEASURE 2.4");
 
         private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         private final List<Counter> counters = new ArrayList<>();
@@ -131,6 +135,9 @@ class DashboardPromqlIT {
             SCOPES.forEach(s -> counters.add(registry.counter("agentwatch.revoke.commands", "scope", s)));
             counters.add(registry.counter("agentwatch.revoke.commands.deduplicated"));
             DLQ_REASONS.forEach(r -> counters.add(registry.counter("agentwatch.dlq.records", "reason", r)));
+            APPROVAL_OUTCOMES.forEach(o -> counters.add(registry.counter("agentwatch.approvals", "outcome", o)));
+            FRAMEWORK_ITEMS.forEach((framework, item) -> counters.add(
+                    registry.counter("agentwatch.framework.findings", "framework", framework, "item", item)));
             Gauge.builder("agentwatch.agents", () -> 9).tag("state", "ACTIVE").register(registry);
             Gauge.builder("agentwatch.agents", () -> 3).tag("state", "LEARNING").register(registry);
             for (String store : List.of("tokens", "sessions", "baselines")) {

@@ -13,6 +13,7 @@ import io.agentwatch.catalog.ToolCatalog;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.feedback.FindingMemory;
 import io.agentwatch.replay.Replayer;
+import io.agentwatch.replay.TraceClock;
 import io.agentwatch.respond.Suppressions;
 import io.agentwatch.rules.Rules;
 import io.agentwatch.state.Baseline;
@@ -29,8 +30,6 @@ import io.agentwatch.trace.TraceEvent;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,27 +91,7 @@ public final class MonitorHarness implements AutoCloseable {
 
     /** A clock that reads {@code millis}: detected_at follows the trace, as in `replay`. */
     public static Clock clockOf(AtomicLong millis) {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public long millis() {
-                return millis.get();
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(millis());
-            }
-        };
+        return new TraceClock(millis);
     }
 
     // ---- time
