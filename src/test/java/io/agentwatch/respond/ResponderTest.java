@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ResponderTest {
@@ -46,23 +45,7 @@ class ResponderTest {
                 .build());
     }
 
-    private final TokenLookup tokens = new TokenLookup() {
-        @Override
-        public TokenState own(String tokenId) {
-            return own.get(tokenId);
-        }
-
-        @Override
-        public List<TokenState> live(SessionState s, long time) {
-            return own.values().stream().filter(t -> s == null || s.sessionId().equals(t.sessionId()))
-                    .sorted(java.util.Comparator.comparing(TokenState::tokenId)).toList();
-        }
-
-        @Override
-        public Optional<TokenState> indexed(String tokenId) {
-            return Optional.ofNullable(index.get(tokenId));
-        }
-    };
+    private final TokenLookup tokens = new MapTokenLookup(own, index);
 
     private static Responder responder(Map<String, Object> config, Suppressions suppressions) {
         return new Responder(new ResponsePolicy(ResponseSettings.from(new AgentwatchConfig(config))), suppressions);

@@ -31,7 +31,6 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The responder's step-up approval: which findings ask a person, the SUSPEND command, and the decisions. */
@@ -49,22 +48,7 @@ class StepUpApprovalTest {
                 .build()));
     }
 
-    private final TokenLookup tokens = new TokenLookup() {
-        @Override
-        public TokenState own(String tokenId) {
-            return own.get(tokenId);
-        }
-
-        @Override
-        public List<TokenState> live(SessionState s, long time) {
-            return own.values().stream().filter(t -> s == null || s.sessionId().equals(t.sessionId())).toList();
-        }
-
-        @Override
-        public Optional<TokenState> indexed(String tokenId) {
-            return Optional.empty();
-        }
-
+    private final TokenLookup tokens = new MapTokenLookup(own, Map.of()) {
         @Override
         public String suspendedBy(String tokenId) {
             return waitingOn;
