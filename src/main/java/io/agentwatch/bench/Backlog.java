@@ -72,7 +72,7 @@ final class Backlog {
                 firstLive = e;
                 break;
             }
-            String topic = Events.topic(topics, e.event());
+            String topic = topics.inputOf(e.event());
             byte[] key = keys.serialize(topic, e.agentId());
             byte[] value = values.serialize(topic, e.event());
             long time = e.time().toEpochMilli();

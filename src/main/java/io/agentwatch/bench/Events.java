@@ -3,23 +3,11 @@ package io.agentwatch.bench;
 import io.agentwatch.avro.TokenIssued;
 import io.agentwatch.avro.TokenRevoked;
 import io.agentwatch.avro.ToolCall;
-import io.agentwatch.topology.TopicNames;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Small helpers on input events shared by the phases. */
+/** A helper on input events shared by the phases. */
 final class Events {
     private Events() {
-    }
-
-    static String topic(TopicNames topics, SpecificRecord event) {
-        if (event instanceof ToolCall) {
-            return topics.toolCalls();
-        } else if (event instanceof TokenIssued) {
-            return topics.tokenIssuances();
-        } else if (event instanceof TokenRevoked) {
-            return topics.tokenRevocations();
-        }
-        throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
     }
 
     /** A copy of {@code event} with every time moved by {@code shiftMs}. */

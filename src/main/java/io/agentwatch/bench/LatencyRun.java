@@ -139,7 +139,7 @@ final class LatencyRun {
                 if (event instanceof ToolCall c) {
                     callTimes.put(c.getEventId(), due);
                 }
-                String topic = Events.topic(topics, event);
+                String topic = topics.inputOf(event);
                 producer.send(new ProducerRecord<>(topic, null, due, keys.serialize(topic, e.agentId()),
                         values.serialize(topic, event)), sends);
                 sent.incrementAndGet();

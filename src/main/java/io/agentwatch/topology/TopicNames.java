@@ -1,10 +1,17 @@
 package io.agentwatch.topology;
 
-import io.agentwatch.config.Topics;
+import io.agentwatch.avro.ApprovalDecision;
+import io.agentwatch.avro.BaselineReset;
+import io.agentwatch.avro.FindingFeedback;
+import io.agentwatch.avro.TokenIssued;
+import io.agentwatch.avro.TokenRevoked;
+import io.agentwatch.avro.ToolCall;
 import io.agentwatch.config.AgentwatchConfig;
+import io.agentwatch.config.Topics;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The effective names of agentwatch's topics: the {@link Topics} defaults unless configuration
@@ -82,6 +89,24 @@ public record TopicNames(
      */
     public List<String> inputs() {
         return List.of(toolCalls, tokenIssuances, tokenRevocations, baselineResets, approvals, findingFeedback);
+    }
+
+    /** The input topic that carries {@code event}'s type. */
+    public String inputOf(SpecificRecord event) {
+        if (event instanceof ToolCall) {
+            return toolCalls;
+        } else if (event instanceof TokenIssued) {
+            return tokenIssuances;
+        } else if (event instanceof TokenRevoked) {
+            return tokenRevocations;
+        } else if (event instanceof BaselineReset) {
+            return baselineResets;
+        } else if (event instanceof ApprovalDecision) {
+            return approvals;
+        } else if (event instanceof FindingFeedback) {
+            return findingFeedback;
+        }
+        throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
     }
 
     /** The topics agentwatch writes to (besides the internal topics Kafka Streams manages). */

@@ -2,9 +2,6 @@ package io.agentwatch.e2e;
 
 import io.agentwatch.avro.Finding;
 import io.agentwatch.avro.RevokeCommand;
-import io.agentwatch.avro.TokenIssued;
-import io.agentwatch.avro.TokenRevoked;
-import io.agentwatch.avro.ToolCall;
 import io.agentwatch.cli.Commands;
 import io.agentwatch.config.AgentwatchConfig;
 import io.agentwatch.kafka.TopicSetup;
@@ -138,7 +135,7 @@ final class DetectorHarness implements AutoCloseable {
     /** Sends an input event through the registry: key = agent id, timestamp = event time, as producers must. */
     void send(SpecificRecord event) {
         TraceEvent e = new TraceEvent(event, null);
-        producer.send(new ProducerRecord<>(topicOf(event), null, e.time().toEpochMilli(), e.agentId(), event));
+        producer.send(new ProducerRecord<>(topics.inputOf(event), null, e.time().toEpochMilli(), e.agentId(), event));
     }
 
     /** Sends bytes as they are, for payloads no serde of ours would write. */
@@ -203,19 +200,6 @@ final class DetectorHarness implements AutoCloseable {
         if (service != null && (service.hasFailed() || service.streams().state() == KafkaStreams.State.NOT_RUNNING)) {
             throw new AssertionError("Kafka Streams stopped: " + service.streams().state() + " (see the test log)");
         }
-    }
-
-    private String topicOf(SpecificRecord event) {
-        if (event instanceof ToolCall) {
-            return topics.toolCalls();
-        } else if (event instanceof TokenIssued) {
-            return topics.tokenIssuances();
-        } else if (event instanceof TokenRevoked) {
-            return topics.tokenRevocations();
-        } else if (event instanceof io.agentwatch.avro.FindingFeedback) {
-            return topics.findingFeedback();
-        }
-        throw new IllegalArgumentException("not an input event: " + event.getClass().getSimpleName());
     }
 
     @Override
