@@ -228,7 +228,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         }
         detections.addAll(hygiene.inspect(ctx, credentials));
         SessionActivity.Novelties novelties = ctx.novelties();
-        respond(detections, input(session, call, call.eventId(), call.time(), baseline.state(), true), call.eventId());
+        respond(detections, session, call, call.eventId(), call.time(), baseline.state(), true, call.eventId());
         session.record(call, novelties, settings.rateWindowMs(), settings.deniedWindowMs());
         if (session.activity().events() % SIZE_CHECK_EVERY == 0 || hasLongField(call)) {
             keepWithinSize(session);
@@ -285,7 +285,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                     .summary(call.agentId() + " has " + limits.maxOpenSessions() + " sessions open; its oldest, "
                             + evicted.sessionId() + ", was closed unlearned to make room for " + call.sessionId())
                     .key("session.evicted").build();
-            respond(List.of(d), input(evicted, null, call.eventId(), call.time(), baseline(call.agentId()).state(), false),
+            respond(List.of(d), evicted, null, call.eventId(), call.time(), baseline(call.agentId()).state(), false,
                     call.eventId());
         }
     }
@@ -316,7 +316,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         SessionState s = session != null ? session
                 : new SessionState(state.agentId(), state.sessionId() == null ? state.tokenId() : state.sessionId(),
                 state.issuedAt());
-        respond(found, input(s, null, state.tokenId(), state.issuedAt(), baseline(state.agentId()).state(), true), null);
+        respond(found, s, null, state.tokenId(), state.issuedAt(), baseline(state.agentId()).state(), true, null);
         if (session != null) {
             putSession(sessionKey, session);
         }
@@ -407,11 +407,15 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
     }
 
     /** Runs the responder on one event's detections and writes what it decided. */
-    private void respond(List<Detection> detections, Responder.Input in, String inputEventId) {
+    private void respond(List<Detection> detections, SessionState session, Call call, String trigger, long eventTime,
+                         BaselineState baselineState, boolean mayRevoke, String inputEventId) {
+        // Checked before the input is built: most calls raise nothing, and the input reads the
+        // agent's finding memory.
         if (detections.isEmpty()) {
             return;
         }
-        write(responder.respond(detections, in, lookup(in.session().agentId())), in, inputEventId);
+        Responder.Input in = input(session, call, trigger, eventTime, baselineState, mayRevoke);
+        write(responder.respond(detections, in, lookup(session.agentId())), in, inputEventId);
     }
 
     /** What the responder is given about an event: the session so far, the baseline, and the analysts' suppressions. */
@@ -670,7 +674,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
                 changed = true;
             }
         }
-        respond(standing, input(s, null, s.sessionId(), now, baseline(agentId).state(), false), null);
+        respond(standing, s, null, s.sessionId(), now, baseline(agentId).state(), false, null);
         if (s.response().isLearnable()) {
             Set<String> granted = new TreeSet<>();
             sessionTokens.stream().filter(t -> t.scopes() != null).forEach(t -> granted.addAll(t.scopes()));
@@ -683,7 +687,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
             changed = true;
             SessionState agentLevel = new SessionState(agentId, null, now);
             respond(List.of(hygiene.unusedScopes(agentId, unused, intentSettings.unusedScopeSessions())),
-                    input(agentLevel, null, "scope-report@" + now, now, baseline(agentId).state(), false), null);
+                    agentLevel, null, "scope-report@" + now, now, baseline(agentId).state(), false, null);
         }
         if (changed) {
             intentStores.putCredentials(agentId, credentials);
@@ -727,7 +731,7 @@ public final class AgentMonitor extends ContextualProcessor<String, SpecificReco
         String sessionKey = Names.key(t.agentId(), sessionId);
         SessionState stored = session(sessionKey);
         SessionState s = stored != null ? stored : new SessionState(t.agentId(), sessionId, now);
-        respond(List.of(d), input(s, null, t.commandId(), now, baseline(t.agentId()).state(), false), null);
+        respond(List.of(d), s, null, t.commandId(), now, baseline(t.agentId()).state(), false, null);
         if (stored != null) {
             putSession(sessionKey, stored);
         }
