@@ -113,10 +113,10 @@ public final class Responder {
         double drift = 0;
         int driftEvents = 0;
         Severity max = null;
+        String tool = call == null ? null : call.tool();
+        String boundary = call == null ? null : call.boundary();
+        List<String> destinations = call == null ? List.of() : call.destinations();
         for (Detection d : fresh(detections, memory, raised)) {
-            String tool = call == null ? null : call.tool();
-            String boundary = call == null ? null : call.boundary();
-            List<String> destinations = call == null ? List.of() : call.destinations();
             Suppressions.Rule rule = suppressions.match(agentId, tool, boundary, destinations, d.rule());
             if (rule == null) {
                 rule = Suppressions.first(in.analystSuppressions(), agentId, tool, boundary, destinations, d.rule());
